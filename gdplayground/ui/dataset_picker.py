@@ -1,0 +1,321 @@
+"""The dataset picker: a thumbnail of every dataset, drawn from its own points, and the data
+settings under it (noise, train/test ratio, number of points, a new random sample).
+
+The picker is passive: it shows the values it is given (``set_values``) and emits ``changed``
+with the RunConfig fields the student changed. Every such change rebuilds the data and resets
+the run, so sliders report once the student lets go, never on every pixel of a drag.
+"""
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractButton, QButtonGroup, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSlider,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from ..engine import datasets
+from . import colors
+
+THUMB = 56  # side of a thumbnail's picture, in device-independent pixels
+_FRAME = 3  # room around the picture for the selection frame
+_PER_ROW = 4
+_POINT_RADIUS = 1.6
+_BACKGROUND = QColor(255, 255, 255)  # data colours are chosen for a light background
+_LIMIT = 6.0
+
+KIND_LABELS: dict[str, str] = {
+    "binary": "classification", "multiclass": "3 classes", "regression": "regression",
+}
+_GROUP_TITLES = (("binary", "Classification"), ("multiclass", "Three classes"),
+                 ("regression", "Regression"))
+
+
+# --- thumbnails ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _points(name: str) -> tuple[np.ndarray, np.ndarray]:
+    """All 200 points of ``name`` without noise (the same picture whatever the sliders say)."""
+    data = datasets.generate(name, points=200, noise=0.0, seed=0)
+    return data.x_all, data.y_all
+
+
+def _point_colors(name: str, y: np.ndarray) -> list[QColor]:
+    kind = datasets.KINDS[name]
+    if kind == "binary":
+        neg, pos = colors.negative(), colors.positive()
+        return [pos if v > 0 else neg for v in y]
+    if kind == "multiclass":
+        table = [QColor(*c) for c in colors.CLASS_COLORS]
+        return [table[int(v)] for v in y]
+    # colors.value_color's scale, indexed in one go: that function rebuilds its table per call
+    lut = colors.lookup_table()
+    limit = float(np.max(np.abs(y))) or 1.0
+    rows = np.round((np.clip(y / limit, -1.0, 1.0) + 1.0) / 2.0 * (len(lut) - 1)).astype(int)
+    return [QColor(*(int(c) for c in lut[i])) for i in rows]
+
+
+def render_thumbnail(name: str, ratio: float = 1.0) -> QPixmap:
+    """A THUMB x THUMB picture of dataset ``name`` at device pixel ratio ``ratio``."""
+    side = int(round(THUMB * ratio))
+    image = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(_BACKGROUND)
+    x, y = _points(name)
+    scale = side / (2 * _LIMIT)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    radius = _POINT_RADIUS * ratio
+    for (px, py), color in zip(x, _point_colors(name, y)):
+        painter.setBrush(color)
+        painter.drawEllipse(QPointF((px + _LIMIT) * scale, (_LIMIT - py) * scale), radius, radius)
+    painter.end()
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)
+    return pixmap
+
+
+_pixmaps: dict[tuple[str, str, float], QPixmap] = {}
+
+
+def thumbnail(name: str, ratio: float = 1.0) -> QPixmap:
+    """The cached thumbnail of ``name`` for the current colour scheme."""
+    key = (colors.scheme(), name, ratio)
+    if key not in _pixmaps:
+        _pixmaps[key] = render_thumbnail(name, ratio)
+    return _pixmaps[key]
+
+
+class DatasetThumbnail(QAbstractButton):
+    """One checkable tile: the dataset's picture, framed in the highlight colour when chosen."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.setCheckable(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip(f"<b>{datasets.TITLES[name]}</b><br>{KIND_LABELS[datasets.KINDS[name]]}")
+        self.setAccessibleName(f"{datasets.TITLES[name]} ({KIND_LABELS[datasets.KINDS[name]]})")
+
+    def sizeHint(self) -> QSize:
+        return QSize(THUMB + 2 * _FRAME, THUMB + 2 * _FRAME)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.drawPixmap(_FRAME, _FRAME, thumbnail(self.name, self.devicePixelRatioF()))
+        palette = self.palette()
+        box = QRectF(1.5, 1.5, self.width() - 3.0, self.height() - 3.0)
+        if self.isChecked():
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3.0))
+        elif self.underMouse() or self.hasFocus():
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1.5))
+        else:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(box, 3.0, 3.0)
+
+    def enterEvent(self, event) -> None:  # repaint the hover frame
+        self.update()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self.update()
+        super().leaveEvent(event)
+
+
+# --- the picker ------------------------------------------------------------------------------
+
+class _ReleaseSlider(QSlider):
+    """A slider that reports a value once: on release after a drag, or after a short pause
+    when moved by keyboard, wheel or a click on the groove (each report resets the run)."""
+
+    committed = Signal(int)
+
+    def __init__(self, low: int, high: int, step: int, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setRange(low, high)
+        self.setSingleStep(step)
+        self.setPageStep(step * 2)
+        self._timer = QTimer(self, singleShot=True, interval=300)
+        self._timer.timeout.connect(self._commit)
+        self.sliderReleased.connect(self._commit)
+        self.valueChanged.connect(self._moved)
+
+    def _moved(self) -> None:
+        if not self.isSliderDown():
+            self._timer.start()
+
+    def _commit(self) -> None:
+        self._timer.stop()
+        self.committed.emit(self.value())
+
+    def set_quietly(self, value: int) -> None:
+        self._timer.stop()
+        self.blockSignals(True)
+        self.setValue(value)
+        self.blockSignals(False)
+
+
+class DatasetPicker(QWidget):
+    """Thumbnails of every dataset plus noise, train/test ratio, points and Regenerate.
+
+    ``changed(dict)`` carries only the RunConfig fields the student changed (a subset of
+    dataset, points, noise, train_ratio, data_seed); ``set_values`` never emits it.
+    """
+
+    changed = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._values: dict[str, object] = {
+            "dataset": datasets.NAMES[0], "points": 500, "noise": 0.0, "train_ratio": 0.5,
+            "data_seed": None,
+        }
+        self._tiles: dict[str, DatasetThumbnail] = {}
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self._build_tiles(layout)
+        self._caption = QLabel()
+        self._caption.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self._caption)
+        layout.addSpacing(6)
+        self._build_settings(layout)
+        layout.addStretch(1)
+        self._group.buttonClicked.connect(self._tile_clicked)
+        self.set_values(**self._values)
+
+    # -- building --
+
+    def _build_tiles(self, layout: QVBoxLayout) -> None:
+        for kind, title in _GROUP_TITLES:
+            heading = QLabel(title)
+            heading.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            font = heading.font()
+            font.setPointSizeF(font.pointSizeF() * 0.9)
+            heading.setFont(font)
+            layout.addWidget(heading)
+            grid = QGridLayout()
+            grid.setSpacing(4)
+            grid.setContentsMargins(0, 0, 0, 2)
+            names = [n for n in datasets.NAMES if datasets.KINDS[n] == kind]
+            for i, name in enumerate(names):
+                tile = DatasetThumbnail(name, self)
+                self._tiles[name] = tile
+                self._group.addButton(tile)
+                grid.addWidget(tile, i // _PER_ROW, i % _PER_ROW)
+            grid.setColumnStretch(_PER_ROW, 1)  # tiles stay packed to the left
+            layout.addLayout(grid)
+
+    def _build_settings(self, layout: QVBoxLayout) -> None:
+        self._noise_label = QLabel()
+        self._noise = _ReleaseSlider(0, 50, 5, self)
+        self._noise.setToolTip("Noise: how far points move or how many labels flip (0–50 %)")
+        self._noise.valueChanged.connect(self._show_noise)
+        self._noise.committed.connect(lambda v: self._emit(noise=round(v / 100, 2)))
+        self._ratio_label = QLabel()
+        self._ratio = _ReleaseSlider(10, 90, 5, self)
+        self._ratio.setToolTip("Share of the points used for training; the rest measure the test loss")
+        self._ratio.valueChanged.connect(self._show_ratio)
+        self._ratio.committed.connect(lambda v: self._emit(train_ratio=round(v / 100, 2)))
+        for label, slider in ((self._noise_label, self._noise), (self._ratio_label, self._ratio)):
+            layout.addWidget(label)
+            layout.addWidget(slider)
+        layout.addLayout(self._build_points_row())
+
+    def _build_points_row(self) -> QHBoxLayout:
+        self._points = QSpinBox(self)
+        self._points.setRange(50, 5000)
+        self._points.setSingleStep(50)
+        self._points.setKeyboardTracking(False)  # one report per typed number, not per digit
+        self._points.setAccessibleName("Number of points")
+        self._points.setToolTip("Number of points, training and test together (50–5000)")
+        self._points.valueChanged.connect(lambda v: self._emit(points=v))
+        points_label = QLabel("&Points:")
+        points_label.setBuddy(self._points)
+        self._regenerate = QPushButton("&Regenerate")
+        self._regenerate.setToolTip("Draw a new random sample of the same dataset (new data seed)")
+        self._regenerate.clicked.connect(self._new_seed)
+        row = QHBoxLayout()
+        row.addWidget(points_label)
+        row.addWidget(self._points)
+        row.addStretch(1)
+        row.addWidget(self._regenerate)
+        return row
+
+    # -- public --
+
+    def set_values(self, dataset: str, points: int, noise: float, train_ratio: float,
+                   data_seed: int | None) -> None:
+        """Show these settings; ``changed`` is not emitted."""
+        if dataset not in self._tiles:
+            raise ValueError(f"unknown dataset {dataset!r}")
+        self._values.update(dataset=dataset, points=int(points), noise=float(noise),
+                            train_ratio=float(train_ratio), data_seed=data_seed)
+        self._noise.set_quietly(round(noise * 100))
+        self._ratio.set_quietly(round(train_ratio * 100))
+        self._points.blockSignals(True)
+        self._points.setValue(int(points))
+        self._points.blockSignals(False)
+        self._show_selection()
+
+    def values(self) -> dict[str, object]:
+        """The settings shown now (dataset, points, noise, train_ratio, data_seed)."""
+        return dict(self._values)
+
+    def refresh_colors(self) -> None:
+        """Redraw the thumbnails after the colour scheme changed (each scheme drawn once)."""
+        for tile in self._tiles.values():
+            tile.update()
+
+    def tile(self, name: str) -> DatasetThumbnail:
+        """The thumbnail button of dataset ``name``."""
+        return self._tiles[name]
+
+    # -- reactions --
+
+    def _emit(self, **changes: object) -> None:
+        changes = {k: v for k, v in changes.items() if self._values.get(k) != v}
+        if changes:
+            self._values.update(changes)
+            self._show_selection()
+            self.changed.emit(changes)
+
+    def _tile_clicked(self, tile: DatasetThumbnail) -> None:
+        self._emit(dataset=tile.name)
+
+    def _new_seed(self) -> None:
+        old = self._values["data_seed"]
+        seed = old
+        while seed == old:
+            seed = random.randrange(1, 1_000_000)
+        self._emit(data_seed=seed)
+
+    def _show_selection(self) -> None:
+        name = str(self._values["dataset"])
+        self._tiles[name].setChecked(True)
+        title, kind = datasets.TITLES[name], KIND_LABELS[datasets.KINDS[name]]
+        self._caption.setText(f"<b>{title}</b> · {kind}")
+        self._show_noise(self._noise.value())
+        self._show_ratio(self._ratio.value())
+        seed = self._values["data_seed"]
+        self._regenerate.setToolTip(
+            "Draw a new random sample of the same dataset (new data seed); now: "
+            + ("the run's seed" if seed is None else f"data seed {seed}"))
+
+    def _show_noise(self, percent: int) -> None:
+        self._noise_label.setText(f"Noise: {percent} %")
+
+    def _show_ratio(self, percent: int) -> None:
+        self._ratio_label.setText(f"Training data: {percent} %")
