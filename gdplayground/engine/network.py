@@ -129,22 +129,39 @@ class Network:
                 view[...] = rng.normal(0.0, np.sqrt(2.0 / fan_in), view.shape)
         return flat
 
+    @property
+    def _spans(self) -> tuple[tuple[int, int, int, int, int], ...]:
+        """(weights start, weights end = bias start, bias end, fan_in, fan_out) per layer."""
+        spans = self.__dict__.get("_spans_cache")
+        if spans is None:
+            offs, shapes = self.layout.offsets, self.layout.shapes
+            spans = tuple(
+                (offs[2 * i], offs[2 * i + 1], offs[2 * i + 1] + shapes[2 * i][1], *shapes[2 * i])
+                for i in range(len(offs) // 2)
+            )
+            object.__setattr__(self, "_spans_cache", spans)
+        return spans
+
     def weights(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         """(W, b) per layer, as views into ``theta``."""
-        views = [self.layout._view(theta, i) for i in range(len(self.layout.names))]
-        return list(zip(views[0::2], views[1::2]))
+        return [(theta[w0:w1].reshape(fi, fo), theta[w1:b1]) for w0, w1, b1, fi, fo in self._spans]
 
     def forward(self, theta: np.ndarray, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Pre-activations ``zs`` and activations ``acts`` (acts[0] is the input) of every layer.
         The last z is the output layer's pre-activation; the loss applies the output function."""
         acts, zs = [x], []
-        layers = self.weights(theta)
-        for (w, b), act in zip(layers[:-1], self.hidden):
-            z = acts[-1] @ w + b
+        a = x
+        spans = self._spans
+        for (w0, w1, b1, fi, fo), act in zip(spans, self.hidden):
+            z = a @ theta[w0:w1].reshape(fi, fo)
+            z += theta[w1:b1]
             zs.append(z)
-            acts.append(act.forward(z))
-        w, b = layers[-1]
-        zs.append(acts[-1] @ w + b)
+            a = act.forward(z)
+            acts.append(a)
+        w0, w1, b1, fi, fo = spans[-1]
+        z = a @ theta[w0:w1].reshape(fi, fo)
+        z += theta[w1:b1]
+        zs.append(z)
         return zs, acts
 
     def output(self, theta: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -160,16 +177,16 @@ class Network:
         step explainer shows flowing back.
         """
         grad = np.empty_like(theta)
-        gviews = self.weights(grad)
-        layers = self.weights(theta)
         deltas = [dz]
-        for layer in range(len(layers) - 1, -1, -1):
-            w, _ = layers[layer]
-            gw, gb = gviews[layer]
-            np.matmul(acts[layer].T, dz, out=gw)
-            dz.sum(axis=0, out=gb)
+        spans = self._spans
+        matmul, add_reduce = np.matmul, np.add.reduce
+        for layer in range(len(spans) - 1, -1, -1):
+            w0, w1, b1, fi, fo = spans[layer]
+            matmul(acts[layer].T, dz, out=grad[w0:w1].reshape(fi, fo))
+            add_reduce(dz, axis=0, out=grad[w1:b1])
             if layer:
-                dz = (dz @ w.T) * self.hidden[layer - 1].derivative(zs[layer - 1], acts[layer])
+                dz = dz @ theta[w0:w1].reshape(fi, fo).T
+                dz *= self.hidden[layer - 1].derivative(zs[layer - 1], acts[layer])
                 deltas.append(dz)
         deltas.reverse()
         return grad, deltas

@@ -109,9 +109,11 @@ class Run:
 
     @property
     def grid_features(self) -> np.ndarray:
-        """Features of the 100×100 grid over [-6, 6]² used for decision boundaries (cached)."""
+        """Features of the 100×100 grid over [-6, 6]² used for decision boundaries (cached,
+        float32: it is only drawn, and float32 products and tanh run several times faster)."""
         if self._grid_features is None:
-            self._grid_features = _frozen(features.transform(grid_points(), self.config.features))
+            grid = features.transform(grid_points(), self.config.features).astype(np.float32)
+            self._grid_features = _frozen(grid)
         return self._grid_features
 
     def predict(self, points: np.ndarray, theta: np.ndarray | None = None) -> np.ndarray:
@@ -121,8 +123,10 @@ class Run:
         return self._squeeze(self.network.output(self.state.theta if theta is None else theta, x))
 
     def grid_output(self, theta: np.ndarray | None = None) -> np.ndarray:
-        """The network output over the boundary grid, like ``predict``."""
-        return self._squeeze(self.network.output(self.state.theta if theta is None else theta, self.grid_features))
+        """The network output over the boundary grid, like ``predict`` but in float32 (for
+        drawing; training and ``predict`` stay float64)."""
+        theta = (self.state.theta if theta is None else theta).astype(np.float32)
+        return self._squeeze(self.network.output(theta, self.grid_features))
 
     @staticmethod
     def _squeeze(out: np.ndarray) -> np.ndarray:

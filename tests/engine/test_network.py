@@ -34,7 +34,7 @@ def _problem(head_name, act, reg, seed=0):
     return setup, theta, x, y
 
 
-@pytest.mark.parametrize("head_name,act,reg", itertools.product(HEADS, activations.NAMES, ("none", "l1", "l2")))
+@pytest.mark.parametrize("head_name,act,reg", list(itertools.product(HEADS, activations.NAMES, ("none", "l1", "l2"))))
 def test_gradient_matches_finite_differences(head_name, act, reg):
     setup, theta, x, y = _problem(head_name, act, reg)
     _, _, grad = objective(setup, theta, x, y)
