@@ -1,0 +1,514 @@
+"""The hyperparameter panel: optimizer and its own settings, learning rate and schedule, batch
+size, and the model's loss, init, activation, regularization and seed.
+
+Passive, like every view: ``set_config`` shows a RunConfig without emitting; ``changed(dict)``
+carries only the RunConfig fields the student changed, with values exactly as RunConfig takes
+them. Fields marked ↻ need a new network (the run resets); the others apply live.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListView, QSlider, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+from ..engine import optimizers, schedules
+from ..engine.config import RunConfig
+from .optimizer_fields import (
+    HYPER_SPECS, INVALID_COLOR, SCHEDULE_SPECS, CountSpin, NumberCombo, SettingsForm, set_invalid,
+)
+
+OPTIMIZER_LABELS: dict[str, str] = {
+    "gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
+    "adam": "Adam", "adamax": "Adamax", "adagrad": "Adagrad", "adadelta": "Adadelta",
+}
+SCHEDULE_LABELS: dict[str, str] = {
+    "constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
+    "inverse_time": "Inverse time decay", "cosine": "Cosine annealing",
+}
+SCHEDULE_RULES: dict[str, str] = {
+    "constant": "lr at every update",
+    "step": "lr · gamma^(t // step_size): drops by gamma every step_size updates",
+    "exponential": "lr · gamma^t: shrinks a little at every update",
+    "inverse_time": "lr / (1 + decay_rate · t / decay_steps)",
+    "cosine": "glides from lr to lr_min along half a cosine over t_max updates, then stays",
+}
+INIT_LABELS: dict[str, str] = {
+    "playground": "TF Playground uniform ±0.5", "xavier": "Xavier/Glorot", "he": "He",
+    "zeros": "Zeros",
+}
+INIT_TIPS: dict[str, str] = {
+    "playground": "Weights uniform in ±0.5, biases 0.1 (TensorFlow Playground's choice)",
+    "xavier": "Weights uniform in ±√(6 / (fan_in + fan_out)), biases 0: suits tanh and sigmoid",
+    "he": "Weights normal with variance 2 / fan_in, biases 0: suits ReLU",
+    "zeros": "Everything 0: every neuron of a layer stays the same (a lesson in symmetry)",
+}
+ACTIVATION_LABELS: dict[str, str] = {
+    "tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid", "linear": "Linear",
+    "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish", "softplus": "Softplus",
+}
+REGULARIZATION_LABELS: dict[str, str] = {"none": "None", "l1": "L1", "l2": "L2"}
+LR_PRESETS = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+REG_RATE_PRESETS = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
+
+# per problem kind: loss name -> (label naming the output it implies, valid for that kind)
+_LOSS_CHOICES: dict[str, dict[str, tuple[str, bool]]] = {
+    "binary": {"auto": ("auto (squared error, tanh output)", True),
+               "squared": ("squared error (tanh output)", True),
+               "cross_entropy": ("cross-entropy (sigmoid output)", True)},
+    "multiclass": {"auto": ("auto (cross-entropy, softmax output)", True),
+                   "squared": ("squared error (not for 3 classes)", False),
+                   "cross_entropy": ("cross-entropy (softmax output)", True)},
+    "regression": {"auto": ("auto (squared error, linear output)", True),
+                   "squared": ("squared error (linear output)", True),
+                   "cross_entropy": ("cross-entropy (not for regression)", False)},
+}
+RESETS = "↻"
+RESETS_TIP = "Changing this builds a new network: the run starts again from update 0"
+_MIXED = ""  # the activation combo's entry for "one activation per layer"
+_BATCH_STEPS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150,
+                200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000, 4000)
+
+
+def _combo(items: dict[str, str], tips: dict[str, str] | None = None) -> QComboBox:
+    combo = QComboBox()
+    for i, (name, label) in enumerate(items.items()):
+        combo.addItem(label, name)
+        if tips:
+            combo.setItemData(i, tips[name], Qt.ItemDataRole.ToolTipRole)
+    return combo
+
+
+def _select(combo: QComboBox, name: Any) -> None:
+    combo.blockSignals(True)
+    combo.setCurrentIndex(max(combo.findData(name), 0))
+    combo.blockSignals(False)
+
+
+def _dim(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet(f"color: {INVALID_COLOR};")
+    label.hide()
+    return label
+
+
+class BatchControl(QWidget):
+    """Batch size from 1 (stochastic) to the whole training set (full batch, batch_size 0).
+
+    The slider steps through round sizes; the spin box takes any size. ``edited(int)`` gives
+    batch_size as RunConfig wants it.
+    """
+
+    edited = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._n = 250
+        self._steps: list[int] = []
+        self._slider = QSlider(Qt.Orientation.Horizontal)
+        self._slider.setAccessibleName("Batch size")
+        self._spin = CountSpin(1, self._n, 1)
+        self._spin.setAccessibleName("Batch size")
+        self._info = QLabel()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        top.addWidget(self._slider, 1)
+        top.addWidget(self._spin)
+        ends = QHBoxLayout()
+        ends.addWidget(_dim("1 = stochastic"))
+        ends.addStretch(1)
+        ends.addWidget(_dim("full batch"))
+        ends.addSpacing(self._spin.sizeHint().width())
+        layout.addLayout(top)
+        layout.addLayout(ends)
+        layout.addWidget(self._info)
+        self._slider.valueChanged.connect(lambda i: self._user_set(self._steps[i]))
+        self._spin.valueChanged.connect(self._user_set)
+        self.set_train_size(self._n, 10)
+
+    def set_train_size(self, n: int, batch_size: int) -> None:
+        """Range 1 … n (the training-set size); show ``batch_size`` (0 = full). No signal."""
+        self._n = max(int(n), 1)
+        self._steps = [s for s in _BATCH_STEPS if s < self._n] + [self._n]
+        self._slider.blockSignals(True)
+        self._slider.setRange(0, len(self._steps) - 1)
+        self._slider.blockSignals(False)
+        self._spin.blockSignals(True)
+        self._spin.setRange(1, self._n)
+        self._spin.blockSignals(False)
+        self._show(batch_size)
+
+    def set_batch_size(self, batch_size: int) -> None:
+        self._show(batch_size)
+
+    def _shown(self, batch_size: int) -> int:
+        return self._n if batch_size <= 0 else min(batch_size, self._n)
+
+    def _show(self, batch_size: int) -> None:
+        size = self._shown(batch_size)
+        nearest = min(range(len(self._steps)), key=lambda i: abs(self._steps[i] - size))
+        for widget, value in ((self._slider, nearest), (self._spin, size)):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
+        updates = -(-self._n // size)
+        per = f"all {size}" if size == self._n else str(size)
+        self._info.setText(f"{per} per update · {updates} update{'s' * (updates != 1)} per epoch")
+
+    def _user_set(self, size: int) -> None:
+        batch_size = 0 if size >= self._n else size
+        self._show(batch_size)
+        self.edited.emit(batch_size)
+
+
+class HyperPanel(QWidget):
+    """Optimizer, learning rate, batch and model settings as a compact form.
+
+    ``changed(dict)``: the RunConfig fields the student changed (optimizer, lr, hyper,
+    schedule, schedule_settings, warmup_steps, batch_size, loss, init, activation,
+    regularization, reg_rate, seed). ``set_config``, ``set_train_size`` and (while the loss
+    shown stays valid) ``set_problem_kind`` never emit it.
+    """
+
+    changed = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._quiet = False
+        self._kind = "binary"
+        self._values: dict[str, Any] = {}
+        self._forms: list[QFormLayout] = []
+        # one label column for every group; longer setting names get a line of their own
+        self._label_width = max(self.fontMetrics().horizontalAdvance(text) for text in (
+            "Regularization", "warmup_steps", "Learning rate", f"Activation {RESETS}"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._optimizer_group())
+        layout.addWidget(self._lr_group())
+        layout.addWidget(self._batch_group())
+        layout.addWidget(self._model_group())
+        footer = _dim(f"{RESETS} resets the run · everything else applies live")
+        footer.setWordWrap(True)
+        layout.addWidget(footer)
+        layout.addStretch(1)
+        self._align_labels()
+        self.set_config(RunConfig())
+
+    # -- groups --
+
+    def _form_group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self._forms.append(form)
+        return box, form
+
+    def _align_labels(self) -> None:
+        for form in self._forms:
+            for row in range(form.rowCount()):
+                item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+                if item is not None and item.widget() is not None:
+                    item.widget().setMinimumWidth(self._label_width)
+
+    def _optimizer_group(self) -> QGroupBox:
+        box, form = self._form_group("Optimizer")
+        self._optimizer = _combo(OPTIMIZER_LABELS, optimizers.RULES)
+        self._optimizer.activated.connect(self._optimizer_chosen)
+        self._hyper_error = _error_label()
+        form.addRow("&Optimizer", self._optimizer)
+        form.addRow(self._hyper_error)
+        self._hyper = SettingsForm(HYPER_SPECS, form, self._optimizer, self._label_width)
+        self._hyper.edited.connect(self._hyper_edited)
+        return box
+
+    def _lr_group(self) -> QGroupBox:
+        box, form = self._form_group("Learning rate")
+        self._lr = NumberCombo(LR_PRESETS, low=0.0, low_open=True)
+        self._lr.setToolTip("Size of each step along the negative gradient; pick one or type any "
+                            "positive number")
+        self._lr.setAccessibleName("Learning rate")
+        self._lr.edited.connect(self._lr_edited)
+        self._schedule = _combo(SCHEDULE_LABELS, SCHEDULE_RULES)
+        self._schedule.activated.connect(self._schedule_chosen)
+        self._warmup = CountSpin(0, 10**7, 10)
+        self._warmup.setToolTip("Ramp the rate up from lr / warmup_steps over this many updates "
+                                "(0 = no warm-up)")
+        self._warmup.valueChanged.connect(self._warmup_edited)
+        self._schedule_error = _error_label()
+        form.addRow("&Learning rate", self._lr)
+        form.addRow("&Schedule", self._schedule)
+        form.addRow("warmup_steps", self._warmup)
+        form.addRow(self._schedule_error)
+        self._schedule_form = SettingsForm(SCHEDULE_SPECS, form, self._schedule, self._label_width)
+        self._schedule_form.edited.connect(self._schedule_edited)
+        return box
+
+    def _batch_group(self) -> QGroupBox:
+        box = QGroupBox("Batch")
+        layout = QVBoxLayout(box)
+        self._batch = BatchControl()
+        self._batch.setToolTip("Training points per update: 1 = stochastic gradient descent, "
+                               "the whole training set = full-batch gradient descent")
+        self._batch.edited.connect(lambda b: self._emit(batch_size=b))
+        layout.addWidget(self._batch)
+        return box
+
+    def _model_group(self) -> QGroupBox:
+        box, form = self._form_group("Model && regularization")
+        self._loss = QComboBox()
+        for name in _LOSS_CHOICES["binary"]:
+            self._loss.addItem("", name)
+        self._loss.activated.connect(lambda: self._emit(loss=self._loss.currentData()))
+        self._init = _combo(INIT_LABELS, INIT_TIPS)
+        self._init.activated.connect(lambda: self._emit(init=self._init.currentData()))
+        self._activation = _combo({**ACTIVATION_LABELS, _MIXED: "per layer (see network)"})
+        self._activation.setView(QListView())  # a list view can hide the "per layer" row
+        self._activation.activated.connect(self._activation_chosen)
+        for label, widget, tip in (
+                ("Loss", self._loss, "What the network minimises; the problem type decides the output"),
+                ("Init", self._init, "How the first weights are drawn"),
+                ("Activation", self._activation, "The activation of every hidden layer")):
+            widget.setToolTip(tip)
+            form.addRow(self._resets_label(label, widget), widget)
+        form.addRow("Regularization", self._regularization_row())
+        form.addRow(self._resets_label("Seed", None), self._seed_row())
+        return box
+
+    def _resets_label(self, text: str, buddy: QWidget | None) -> QLabel:
+        label = QLabel(f"{text} {RESETS}")
+        label.setToolTip(RESETS_TIP)
+        if buddy is not None:
+            label.setBuddy(buddy)
+        return label
+
+    def _regularization_row(self) -> QWidget:
+        self._regularization = _combo(REGULARIZATION_LABELS, {
+            "none": "No penalty on the weights",
+            "l1": "Adds rate · Σ|w| to the loss: pushes small weights to exactly 0",
+            "l2": "Adds rate · Σw² / 2 to the loss: shrinks all weights a little"})
+        self._regularization.activated.connect(self._regularization_chosen)
+        self._reg_rate = NumberCombo(REG_RATE_PRESETS, low=0.0)
+        self._reg_rate.setToolTip("Regularization rate: how strongly the penalty counts")
+        self._reg_rate.setAccessibleName("Regularization rate")
+        self._reg_rate.edited.connect(lambda v: self._emit(reg_rate=v))
+        return self._pair(self._regularization, self._reg_rate)
+
+    def _seed_row(self) -> QWidget:
+        self._seed = CountSpin(0, 2**31 - 1, 1)
+        self._seed.setToolTip("Seed of the first weights and of the batch order: the same seed "
+                              "gives the same run")
+        self._seed.setAccessibleName("Seed")
+        self._seed.valueChanged.connect(lambda v: self._emit(seed=int(v)))
+        self._dice = QToolButton()
+        self._dice.setText("⚄")
+        font = self._dice.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)  # the die's dots are unreadable at text size
+        self._dice.setFont(font)
+        self._dice.setToolTip("A new random seed")
+        self._dice.setAccessibleName("New random seed")
+        self._dice.clicked.connect(self._roll_seed)
+        return self._pair(self._seed, self._dice)
+
+    @staticmethod
+    def _pair(left: QWidget, right: QWidget) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(left, 1)
+        row.addWidget(right)
+        return box
+
+    # -- public --
+
+    def set_config(self, config: RunConfig) -> None:
+        """Show every setting of ``config``; ``changed`` is not emitted."""
+        hyper = {**optimizers.HYPERPARAMETERS[config.optimizer], **config.hyper_dict}
+        settings = {**schedules.SETTINGS[config.schedule], **config.schedule_dict}
+        acts = set(config.activations)
+        activation = config.activation if isinstance(config.activation, str) else (
+            next(iter(acts)) if len(acts) == 1 else _MIXED)
+        self._values = {
+            "optimizer": config.optimizer, "lr": config.lr, "hyper": hyper,
+            "schedule": config.schedule, "schedule_settings": settings,
+            "warmup_steps": config.warmup_steps, "batch_size": config.batch_size,
+            "loss": config.loss, "init": config.init, "activation": activation,
+            "regularization": config.regularization, "reg_rate": config.reg_rate,
+            "seed": config.seed,
+        }
+        self._quiet = True
+        try:
+            self._show_values()
+        finally:
+            self._quiet = False
+
+    def set_train_size(self, n: int) -> None:
+        """The training-set size: the batch control's "full batch" end. No signal."""
+        self._batch.set_train_size(n, self._values["batch_size"])
+
+    def set_problem_kind(self, kind: str) -> None:
+        """Relabel the loss choices for ``kind`` (binary, multiclass, regression) and disable
+        the ones it cannot use. If the loss shown becomes invalid, "auto" is chosen and
+        emitted, since no run could be built with the old one."""
+        if kind not in _LOSS_CHOICES:
+            raise ValueError(f"unknown problem kind {kind!r}")
+        self._kind = kind
+        self._show_loss_choices()
+        if not _LOSS_CHOICES[kind][self._values["loss"]][1]:
+            _select(self._loss, "auto")
+            self._emit(loss="auto")
+
+    def values(self) -> dict[str, Any]:
+        """The settings shown now, as RunConfig fields."""
+        return dict(self._values)
+
+    # -- showing --
+
+    def _show_values(self) -> None:
+        v = self._values
+        _select(self._optimizer, v["optimizer"])
+        self._optimizer.setToolTip(optimizers.RULES[v["optimizer"]])
+        self._hyper.build(v["hyper"])
+        self._lr.set_value(v["lr"])
+        _select(self._schedule, v["schedule"])
+        self._schedule.setToolTip(SCHEDULE_RULES[v["schedule"]])
+        self._schedule_form.build(v["schedule_settings"])
+        self._warmup.blockSignals(True)
+        self._warmup.setValue(v["warmup_steps"])
+        self._warmup.blockSignals(False)
+        self._batch.set_batch_size(v["batch_size"])
+        self._show_loss_choices()
+        _select(self._init, v["init"])
+        self._activation.view().setRowHidden(self._activation.findData(_MIXED), v["activation"] != _MIXED)
+        _select(self._activation, v["activation"])
+        _select(self._regularization, v["regularization"])
+        self._reg_rate.set_value(v["reg_rate"])
+        self._reg_rate.setEnabled(v["regularization"] != "none")
+        self._seed.blockSignals(True)
+        self._seed.setValue(v["seed"])
+        self._seed.blockSignals(False)
+        for error in (self._hyper_error, self._schedule_error):
+            error.hide()
+
+    def _show_loss_choices(self) -> None:
+        model = self._loss.model()
+        assert isinstance(model, QStandardItemModel)
+        for i, (label, valid) in enumerate(_LOSS_CHOICES[self._kind].values()):
+            self._loss.setItemText(i, label)
+            model.item(i).setEnabled(valid)
+        _select(self._loss, self._values.get("loss", "auto"))
+
+    # -- reactions --
+
+    def _emit(self, **changes: Any) -> None:
+        if self._quiet:
+            return
+        changes = {k: v for k, v in changes.items() if self._values.get(k) != v}
+        if changes:
+            self._values.update(changes)
+            self.changed.emit(changes)
+
+    def _optimizer_chosen(self) -> None:
+        name = self._optimizer.currentData()
+        if name == self._values["optimizer"]:
+            return
+        hyper = dict(optimizers.HYPERPARAMETERS[name])
+        lr = optimizers.DEFAULT_LR[name]
+        self._optimizer.setToolTip(optimizers.RULES[name])
+        self._hyper.build(hyper)
+        self._hyper_error.hide()
+        self._lr.set_value(lr)
+        self._emit(optimizer=name, lr=lr, hyper=hyper)
+
+    def _hyper_edited(self, key: str) -> None:
+        hyper = self._hyper.values()
+        if any(value is None for value in hyper.values()):
+            return  # a number field refused its text and says so itself
+        error = self._check(lambda: optimizers.create(self._values["optimizer"], **hyper))
+        for name in self._hyper.keys():
+            self._hyper.mark(name, error if name == key else None)
+        self._show_error(self._hyper_error, error)
+        if error is None:
+            self._emit(hyper=hyper)
+
+    def _lr_edited(self, lr: float) -> None:
+        error = self._schedule_error_for(lr=lr)
+        set_invalid(self._lr, error)
+        self._show_error(self._schedule_error, error)
+        if error is None:
+            self._emit(lr=lr)
+
+    def _schedule_chosen(self) -> None:
+        name = self._schedule.currentData()
+        if name == self._values["schedule"]:
+            return
+        settings = dict(schedules.SETTINGS[name])
+        self._schedule.setToolTip(SCHEDULE_RULES[name])
+        self._schedule_form.build(settings)
+        self._show_error(self._schedule_error, None)
+        self._emit(schedule=name, schedule_settings=settings)
+
+    def _schedule_edited(self, key: str) -> None:
+        settings = self._schedule_form.values()
+        if any(value is None for value in settings.values()):
+            return
+        error = self._schedule_error_for(settings=settings)
+        self._schedule_form.mark(key, error)
+        self._show_error(self._schedule_error, error)
+        if error is None:
+            self._emit(schedule_settings=settings)
+
+    def _warmup_edited(self, steps: int) -> None:
+        self._emit(warmup_steps=int(steps))
+
+    def _schedule_error_for(self, lr: float | None = None,
+                            settings: dict[str, Any] | None = None) -> str | None:
+        v = self._values
+        return self._check(lambda: schedules.create(
+            v["schedule"], v["lr"] if lr is None else lr, v["warmup_steps"],
+            **(v["schedule_settings"] if settings is None else settings)))
+
+    def _activation_chosen(self) -> None:
+        name = self._activation.currentData()
+        if name != _MIXED:
+            self._activation.view().setRowHidden(self._activation.findData(_MIXED), True)
+            self._emit(activation=name)
+
+    def _regularization_chosen(self) -> None:
+        name = self._regularization.currentData()
+        self._reg_rate.setEnabled(name != "none")
+        self._emit(regularization=name)
+
+    def _roll_seed(self) -> None:
+        seed = int(self._seed.value())
+        while seed == self._seed.value():
+            seed = random.randrange(0, 100_000)
+        self._seed.setValue(seed)  # emits through the spin box
+
+    @staticmethod
+    def _check(build: Any) -> str | None:
+        try:
+            build()
+        except ValueError as error:
+            return str(error)
+        return None
+
+    @staticmethod
+    def _show_error(label: QLabel, error: str | None) -> None:
+        label.setText(error or "")
+        label.setVisible(error is not None)
+
