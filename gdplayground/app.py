@@ -1,0 +1,90 @@
+"""The composition root: builds the QApplication and the main window (or, with --screenshot,
+renders the window once to a PNG and exits)."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from . import __version__
+from .engine.config import RunConfig
+from .experiment import ExperimentError, load_config
+
+log = logging.getLogger(__name__)
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
+
+
+def resource_dirs() -> list[Path]:
+    """Where resources/ may be: next to the package (source tree) or inside a bundle."""
+    dirs = [Path(__file__).resolve().parent.parent / "resources"]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        dirs.insert(0, Path(bundle) / "resources")
+    return dirs
+
+
+def app_icon() -> QIcon:
+    """The app icon from resources/icons, or the desktop theme's installed one."""
+    for base in resource_dirs():
+        icons = base / "icons"
+        if (icons / "gdplayground.svg").is_file():
+            icon = QIcon()
+            for size in ICON_SIZES:
+                png = icons / "hicolor" / f"{size}x{size}" / "apps" / "gdplayground.png"
+                if png.is_file():
+                    icon.addFile(str(png))
+            if icon.isNull():
+                icon.addFile(str(icons / "gdplayground.svg"))
+            return icon
+    return QIcon.fromTheme("gdplayground")
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("gdplayground")
+    app.setOrganizationName("gdplayground")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("gdplayground")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _initial_config(args: argparse.Namespace) -> tuple[RunConfig | None, str | None]:
+    path = getattr(args, "file", None) or getattr(args, "config", None)
+    if not path:
+        return None, None
+    try:
+        return load_config(path), None
+    except ExperimentError as exc:
+        return None, f"{Path(path).name}: {exc}"
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Open the window (or take a screenshot); the process exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    from .ui.palette import apply_palette
+
+    config, error = _initial_config(args)
+    if args.screenshot:
+        if error:
+            print(f"gdplayground: error: {error}", file=sys.stderr)
+            return 2
+        from .ui.screenshot import take_screenshot
+
+        return take_screenshot(args.screenshot, config, args.steps, args.size, args.dark)
+    app = make_application()
+    apply_palette(app, dark=False)
+    from .ui.main_window import MainWindow
+
+    window = MainWindow(config, QSettings(), app.windowIcon())
+    if args.dark:
+        window.dark_action.setChecked(True)
+    window.show()
+    if error:
+        QMessageBox.warning(window, "Cannot open the experiment", f"{error}\n\nThe last settings are used instead.")
+    return app.exec()

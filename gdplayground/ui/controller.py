@@ -1,0 +1,443 @@
+"""The run's state machine, on the GUI thread: it owns the RunConfig and the Run and is the only
+thing that talks to the training worker.
+
+States: "idle" (nothing trained yet), "playing", "paused", "diverged". The worker trains in
+chunks granted one at a time (see worker.py); between chunks the Run belongs to the GUI thread,
+so every command that touches the Run waits for the chunk in flight (``call_when_idle``).
+
+Views never read the Run on their own schedule: the controller emits ``frame_ready`` at a steady
+rate (at most ~60 Hz, never per update) when the Run is safe to read, and the window repaints
+from it then. While playing flat out, the next chunk is granted only after that repaint has been
+painted (the event loop is about to wait again), so painting never fights the worker for the GIL.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import Any, Callable, Mapping
+
+import numpy as np
+from PySide6.QtCore import QAbstractEventDispatcher, QCoreApplication, QEventLoop, QObject, QTimer, Signal
+
+from ..engine.config import RunConfig
+from ..engine.run import Run
+from .worker import BUDGET_S, Chunk, Job, TrainingWorker
+
+log = logging.getLogger(__name__)
+
+STATES = ("idle", "playing", "paused", "diverged")
+SPEEDS: tuple[float, ...] = (1.0, 5.0, 30.0, 100.0, 1000.0, math.inf)  # updates per second
+IDLE_FPS = 60  # repaint rate when something changed and nothing trains
+PLAY_FPS = 40  # repaint rate while training flat out (each repaint costs training time)
+EVAL_INTERVAL_S = 0.1  # full-set train/test evaluation at most 10 times a second
+_DATA_FIELDS = ("dataset", "points", "noise", "train_ratio")
+
+
+def _data_key(config: RunConfig) -> tuple:
+    return tuple(getattr(config, f) for f in _DATA_FIELDS) + (config.effective_data_seed,)
+
+
+class RunController(QObject):
+    """Commands: play, pause, toggle_play, step, step_epoch, reset, set_speed,
+    apply_config_changes, set_param. Everything a view shows comes from ``run``, ``config``,
+    ``metrics`` and ``eval_history`` read in a ``frame_ready`` slot."""
+
+    stepped = Signal(int)  # the run advanced; the new update count (once per frame at most)
+    run_reset = Signal()  # a new Run was built (Reset or a change that needs a rebuild)
+    diverged = Signal(str)  # training went non-finite; the engine's explanation
+    state_changed = Signal(str)  # one of STATES
+    config_changed = Signal(object)  # the RunConfig now in force (also after a refused change)
+    evaluated = Signal(dict)  # train/test loss and accuracy of the current weights
+    frame_ready = Signal()  # repaint now: the Run is safe to read until the slot returns
+    status_reported = Signal(str)  # a sentence for the status bar
+    failed = Signal(str)  # the worker hit an unexpected error (training paused)
+
+    def __init__(self, config: RunConfig | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.config = config or RunConfig()
+        self.run = self._build_run(self.config, None)
+        self.state = "idle"
+        self.speed = math.inf
+        self.metrics: dict[str, float] = {}
+        self._eval_steps: list[int] = []
+        self._eval_train: list[float] = []
+        self._eval_test: list[float] = []
+        self._last_eval = -math.inf
+        self._busy = False  # a chunk is in flight: the worker owns the Run
+        self._after_chunk: list[Callable[[], None]] = []
+        self._grant_after_paint = False
+        self._epoch_target: int | None = None
+        self._pace_origin = 0.0
+        self._pace_done = 0
+        self._dirty = True
+        self._advanced = False
+        self._last_frame = -math.inf
+        self._closed = False
+        self.worker = TrainingWorker()
+        self.worker.chunk_trained.connect(self._on_chunk)
+        self._timer = QTimer(self)
+        self._timer.setInterval(round(1000 / IDLE_FPS))
+        self._timer.timeout.connect(self._on_tick)
+        self._timer.start()
+        QAbstractEventDispatcher.instance().aboutToBlock.connect(self._on_about_to_block)
+
+    # -- reading ----------------------------------------------------------------------------
+    def losses(self) -> np.ndarray:
+        """Every batch loss so far (read-only), update ``first_loss_step()`` first."""
+        return self.run.history.losses.view()
+
+    def first_loss_step(self) -> int:
+        return self.run.history.head_step - self.run.history.losses.size + 1
+
+    def eval_history(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(updates, train loss, test loss) of the full-set evaluations so far."""
+        return np.array(self._eval_steps, dtype=float), np.array(self._eval_train), np.array(self._eval_test)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def suggested_lr(self) -> float:
+        """A learning rate ten times smaller, for a diverged run."""
+        return float(f"{self.config.lr / 10:.3g}")
+
+    # -- commands ---------------------------------------------------------------------------
+    def play(self) -> None:
+        if self._closed or self.state == "playing":
+            return
+        if self.state == "diverged":
+            self.status_reported.emit("The run diverged: lower the learning rate or reset before playing.")
+            return
+        self._epoch_target = None
+        self._set_state("playing")
+        self._restart_pacing()
+        if not self._busy:
+            self._grant_next()
+
+    def pause(self) -> None:
+        if self.state != "playing":
+            return
+        self._epoch_target = None
+        self._set_state("paused" if self.run.step_count else "idle")
+        self.worker.interrupt()
+        self._grant_after_paint = False
+
+    def toggle_play(self) -> None:
+        self.pause() if self.state == "playing" else self.play()
+
+    def step(self) -> None:
+        """Exactly one update (pauses first if playing)."""
+        self.pause()
+        self.call_when_idle(self._step_once)
+
+    def step_epoch(self) -> None:
+        """Train to the end of the current epoch, at full speed."""
+        self.pause()
+        self.call_when_idle(self._start_epoch)
+
+    def reset(self) -> None:
+        """Start again from update 0 with the current settings (same data)."""
+        self.pause()
+        self.call_when_idle(lambda: self._rebuild(self.config, "Reset: back to update 0."))
+
+    def restart_with(self, changes: Mapping[str, Any]) -> None:
+        """Apply ``changes`` and start again from update 0 (after a divergence, the weights
+        are too far gone to continue from)."""
+        changes = dict(changes)
+        self.pause()
+
+        def rebuild() -> None:
+            try:
+                new = self.config.replace(**changes)
+            except (ValueError, TypeError) as exc:
+                self.status_reported.emit(f"Not applied: {exc}")
+                return
+            self._rebuild(new, f"{_describe(changes)}: the run starts again from update 0.")
+        self.call_when_idle(rebuild)
+
+    def set_speed(self, updates_per_second: float) -> None:
+        self.speed = float(updates_per_second)
+        self._restart_pacing()
+
+    def apply_config_changes(self, changes: Mapping[str, Any]) -> None:
+        """Live fields (learning rate, optimizer, schedule, ...) apply from the current update on,
+        keeping the weights; anything else rebuilds the run and says so."""
+        changes = dict(changes)
+        if self.state == "playing" and not self._needs_rebuild(changes):
+            self.call_when_idle(lambda: self._apply(changes))
+        else:
+            self.pause()
+            self.call_when_idle(lambda: self._apply(changes))
+
+    def set_param(self, name: str, position: tuple, value: float) -> None:
+        """Set one weight or bias by hand; training continues from the edited network."""
+        def edit() -> None:
+            try:
+                self.run.set_param(name, tuple(position), float(value))
+            except (ValueError, IndexError) as exc:
+                self.status_reported.emit(f"{name}{list(position)}: {exc}")
+                return
+            if self.state == "diverged":
+                self._set_state("paused")
+            self.status_reported.emit(f"{name}{list(position)} set to {value:g}; training continues from here.")
+            self._mark_changed()
+        self.call_when_idle(edit)
+
+    def train_blocking(self, steps: int) -> int:
+        """Train ``steps`` updates on this thread, now, and repaint once (for scripts and
+        screenshots: the window does not repaint meanwhile). Returns the updates made."""
+        self.pause()
+        while self._busy:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        every = max(1, steps // 200)  # enough evaluations for the curves to look right
+
+        def on_step(rec) -> None:
+            if rec.step % every == 0:
+                self._evaluate()
+
+        done = self.run.train(steps=steps, on_step=on_step) if steps > 0 and self.state != "diverged" else 0
+        self._advanced = self._advanced or done > 0
+        if self.run.diverged is not None and self.state != "diverged":
+            self._enter_diverged()
+            return done
+        if done:
+            self._set_state("paused")
+        self._emit_frame(force_eval=True)
+        return done
+
+    def refresh(self) -> None:
+        """Repaint soon (for example after a view option changed)."""
+        self._dirty = True
+
+    def call_when_idle(self, fn: Callable[[], None]) -> None:
+        """Run ``fn`` now if no chunk is in flight, else as soon as the chunk is reported."""
+        if self._busy:
+            self._after_chunk.append(fn)
+        else:
+            fn()
+
+    def shutdown(self) -> None:
+        """Stop training and the thread (window closing)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        dispatcher = QAbstractEventDispatcher.instance()
+        if dispatcher is not None:
+            dispatcher.aboutToBlock.disconnect(self._on_about_to_block)
+        if not self.worker.shutdown():
+            log.warning("the training thread did not stop in time")
+
+    # -- command bodies (worker idle) -----------------------------------------------------------
+    def _step_once(self) -> None:
+        rec = self.run.step()
+        if rec is None:
+            self._enter_diverged()
+            return
+        self._advanced = True
+        self._set_state("paused")
+        self._emit_frame(force_eval=True)
+
+    def _start_epoch(self) -> None:
+        if self.state == "diverged":
+            self.status_reported.emit("The run diverged: lower the learning rate or reset first.")
+            return
+        self._epoch_target = self.run.epoch + 1
+        self._set_state("playing")
+        self._grant(Job(self.run, until_epoch=self._epoch_target))
+
+    def _needs_rebuild(self, changes: Mapping[str, Any]) -> bool:
+        return any(k not in RunConfig.LIVE_FIELDS for k in changes)
+
+    def _apply(self, changes: dict[str, Any]) -> None:
+        try:
+            new = self.config.replace(**changes)
+        except (ValueError, TypeError) as exc:
+            self.status_reported.emit(f"Not applied: {exc}")
+            self.config_changed.emit(self.config)  # views go back to what is in force
+            return
+        if new == self.config:
+            return
+        if not self.config.needs_rebuild(new):
+            self.run.reconfigure(new)
+            self.config = new
+            if self.state == "diverged":
+                self._set_state("paused")
+            self.config_changed.emit(new)
+            self.status_reported.emit(f"{_describe(changes)}: applied from update {self.run.step_count} on; weights kept.")
+            self._mark_changed()
+            return
+        what = ", ".join(_FIELD_WORDS.get(k, k) for k in changes if getattr(self.config, k) != getattr(new, k))
+        self._rebuild(new, f"Changed {what}: the run starts again from update 0.")
+
+    def _rebuild(self, config: RunConfig, message: str) -> None:
+        try:
+            run = self._build_run(config, self.run)
+        except ValueError as exc:
+            self.status_reported.emit(f"Not applied: {exc}")
+            self.config_changed.emit(self.config)
+            return
+        self.run, self.config = run, run.config
+        self._epoch_target = None
+        self._clear_eval()
+        self._set_state("idle")
+        self.config_changed.emit(self.config)
+        self.run_reset.emit()
+        self.status_reported.emit(message)
+        self._emit_frame(force_eval=True)
+
+    def _build_run(self, config: RunConfig, old: Run | None) -> Run:
+        data = old.data if old is not None and _data_key(old.config) == _data_key(config) else None
+        try:
+            return Run(config, data)
+        except ValueError:
+            if config.loss == "auto":
+                raise
+            # a loss that does not fit the new problem type: fall back to the one that does
+            run = Run(config.replace(loss="auto"), data)
+            self.status_reported.emit(f"The {config.loss} loss does not fit this data; using the usual one.")
+            return run
+
+    def _enter_diverged(self) -> None:
+        self._epoch_target = None
+        self._set_state("diverged")
+        self.worker.interrupt()
+        self._grant_after_paint = False
+        reason = self.run.diverged.reason if self.run.diverged else "Training diverged."
+        self.diverged.emit(reason)
+        self.status_reported.emit("Training diverged and was paused.")
+        self._emit_frame(force_eval=True)
+
+    def _mark_changed(self) -> None:
+        self._dirty = True
+        self._emit_frame(force_eval=True)
+
+    # -- the worker ---------------------------------------------------------------------------
+    def _grant(self, job: Job) -> None:
+        self._busy = True
+        self.worker.grant(job)
+
+    def _grant_next(self) -> None:
+        """Grant the next chunk of play, paced to the chosen speed."""
+        if self.state != "playing" or self._busy or self._closed:
+            return
+        if self._epoch_target is not None:
+            self._grant(Job(self.run, until_epoch=self._epoch_target))
+            return
+        if math.isinf(self.speed):
+            self._grant(Job(self.run))
+            return
+        allowed = math.floor(self.speed * (time.perf_counter() - self._pace_origin)) + 1 - self._pace_done
+        if allowed > max(1.0, self.speed * 0.25):  # fell behind (window dragged, ...): no burst
+            self._restart_pacing()
+            allowed = 1
+        if allowed >= 1:
+            self._grant(Job(self.run, max_updates=allowed, budget_s=BUDGET_S))
+
+    def _restart_pacing(self) -> None:
+        self._pace_origin = time.perf_counter()
+        self._pace_done = 0
+
+    def _on_chunk(self, chunk: Chunk) -> None:
+        self._busy = False
+        if self._closed:
+            return
+        if chunk.job.run is self.run and chunk.updates:
+            self._advanced = self._dirty = True
+            self._pace_done += chunk.updates
+        if chunk.error:
+            log.error("training failed:\n%s", chunk.error)
+            self._set_state("paused")
+            self.failed.emit(chunk.error)
+        elif chunk.diverged and chunk.job.run is self.run:
+            self._enter_diverged()
+        elif self._epoch_target is not None and self.run.epoch >= self._epoch_target:
+            self._epoch_target = None
+            self._set_state("paused")
+            self.status_reported.emit(f"Epoch {self.run.epoch} done (update {self.run.step_count}).")
+        pending, self._after_chunk = self._after_chunk, []
+        for fn in pending:
+            fn()
+        if self._busy:  # a queued command started a chunk of its own
+            return
+        if self.state != "playing":
+            self._emit_frame(force_eval=True)
+        elif math.isinf(self.speed) or self._epoch_target is not None:
+            if time.perf_counter() - self._last_frame >= 1 / PLAY_FPS - BUDGET_S / 2:
+                self._emit_frame()
+                self._grant_after_paint = True  # granted once the repaint has been painted
+            else:
+                self._grant_next()
+
+    def _on_about_to_block(self) -> None:
+        if self._grant_after_paint:
+            self._grant_after_paint = False
+            self._grant_next()
+
+    def _on_tick(self) -> None:
+        if self._busy or self._closed:
+            return
+        if self._dirty:
+            self._emit_frame()
+        if self.state == "playing" and not math.isinf(self.speed) and self._epoch_target is None:
+            self._grant_after_paint = True
+
+    # -- frames and evaluation ------------------------------------------------------------------
+    def _emit_frame(self, force_eval: bool = False) -> None:
+        self._dirty = False
+        self._last_frame = time.perf_counter()
+        self._sync_eval_history()
+        if force_eval or self._last_frame - self._last_eval >= EVAL_INTERVAL_S:
+            self._evaluate()
+        if self._advanced:
+            self._advanced = False
+            self.stepped.emit(self.run.step_count)
+        self.frame_ready.emit()
+
+    def _evaluate(self) -> None:
+        self._last_eval = time.perf_counter()
+        metrics = self.run.evaluate()
+        self.metrics = metrics
+        step = self.run.step_count
+        if self._eval_steps and self._eval_steps[-1] == step:
+            self._eval_steps.pop(), self._eval_train.pop(), self._eval_test.pop()
+        self._eval_steps.append(step)
+        self._eval_train.append(metrics.get("train_loss", math.nan))
+        self._eval_test.append(metrics.get("test_loss", math.nan))
+        self.evaluated.emit(metrics)
+
+    def _sync_eval_history(self) -> None:
+        """Forget evaluations of updates that no longer exist (the run went back)."""
+        step = self.run.step_count
+        while self._eval_steps and self._eval_steps[-1] > step:
+            self._eval_steps.pop(), self._eval_train.pop(), self._eval_test.pop()
+
+    def _clear_eval(self) -> None:
+        self._eval_steps, self._eval_train, self._eval_test = [], [], []
+        self.metrics = {}
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+
+_FIELD_WORDS = {
+    "dataset": "the dataset", "points": "the number of points", "noise": "the noise",
+    "train_ratio": "the train/test split", "data_seed": "the data", "features": "the input features",
+    "hidden": "the hidden layers", "activation": "the activation", "loss": "the loss",
+    "init": "the initialisation", "seed": "the seed", "lr": "learning rate", "optimizer": "optimizer",
+    "hyper": "optimizer settings", "schedule": "schedule", "schedule_settings": "schedule settings",
+    "warmup_steps": "warm-up", "batch_size": "batch size", "regularization": "regularization",
+    "reg_rate": "regularization rate",
+}
+
+
+def _describe(changes: Mapping[str, Any]) -> str:
+    parts = []
+    for key, value in changes.items():
+        word = _FIELD_WORDS.get(key, key)
+        parts.append(f"{word} {value:g}" if isinstance(value, float) else f"{word} {value}" if isinstance(value, (str, int)) else word)
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
