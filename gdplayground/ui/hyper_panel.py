@@ -212,7 +212,9 @@ class HyperPanel(QWidget):
 
     def _form_group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
         box = QGroupBox(title)
-        form = QFormLayout(box)
+        outer = QVBoxLayout(box)
+        form = QFormLayout()
+        outer.addLayout(form)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self._forms.append(form)
@@ -231,7 +233,7 @@ class HyperPanel(QWidget):
         self._optimizer.activated.connect(self._optimizer_chosen)
         self._hyper_error = _error_label()
         form.addRow("&Optimizer", self._optimizer)
-        form.addRow(self._hyper_error)
+        box.layout().addWidget(self._hyper_error)
         self._hyper = SettingsForm(HYPER_SPECS, form, self._optimizer, self._label_width)
         self._hyper.edited.connect(self._hyper_edited)
         return box
@@ -253,7 +255,7 @@ class HyperPanel(QWidget):
         form.addRow("&Learning rate", self._lr)
         form.addRow("&Schedule", self._schedule)
         form.addRow("warmup_steps", self._warmup)
-        form.addRow(self._schedule_error)
+        box.layout().addWidget(self._schedule_error)
         self._schedule_form = SettingsForm(SCHEDULE_SPECS, form, self._schedule, self._label_width)
         self._schedule_form.edited.connect(self._schedule_edited)
         return box
@@ -438,7 +440,10 @@ class HyperPanel(QWidget):
         hyper = self._hyper.values()
         if any(value is None for value in hyper.values()):
             return  # a number field refused its text and says so itself
-        error = self._check(lambda: optimizers.create(self._values["optimizer"], **hyper))
+        name = self._values["optimizer"]
+        error = self._check(lambda: optimizers.create(name, **hyper))
+        if error is not None:
+            error = error.removeprefix(f"{name}: ")
         for name in self._hyper.keys():
             self._hyper.mark(name, error if name == key else None)
         self._show_error(self._hyper_error, error)

@@ -13,13 +13,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, Signal
+from PySide6.QtCore import QEvent, QLocale, QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
+    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel,
     QLineEdit, QSizePolicy, QSpinBox, QWidget,
 )
 
-INVALID_COLOR = "#d32f2f"  # reads as "wrong" on light and dark backgrounds alike
+INVALID_COLOR = "#e53935"  # a red legible on light and on dark backgrounds
 
 
 # --- numbers as text ---------------------------------------------------------------------------
@@ -43,26 +44,47 @@ def parse_number(text: str) -> float | None:
 
 # --- marking a field invalid -------------------------------------------------------------------
 
-_SELECTORS = ((QLineEdit, "QLineEdit"), (QComboBox, "QComboBox"),
-              (QAbstractSpinBox, "QAbstractSpinBox"), (QCheckBox, "QCheckBox"))
+class _InvalidFrame(QWidget):
+    """A red frame laid over a refused field. Drawn on top rather than set by a style sheet,
+    which would replace the style's own drawing of spin arrows and combo buttons."""
+
+    def __init__(self, target: QWidget) -> None:
+        super().__init__(target)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setGeometry(target.rect())
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize:
+            self.setGeometry(self.parentWidget().rect())
+        return False
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(INVALID_COLOR), 2.0))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 3.0, 3.0)
 
 
 def set_invalid(widget: QWidget, message: str | None) -> None:
-    """Show ``widget`` as refused (red border or text, ``message`` as tooltip), or as fine again."""
-    if widget.property("base_tip") is None:
-        widget.setProperty("base_tip", widget.toolTip())
-    base = str(widget.property("base_tip"))
+    """Show ``widget`` as refused (red frame, ``message`` as tooltip), or as fine again."""
+    frame = widget.findChild(_InvalidFrame, "", Qt.FindChildOption.FindDirectChildrenOnly)
+    was_invalid = is_invalid(widget)
     widget.setProperty("invalid", message is not None)
     if message is None:
-        widget.setStyleSheet("")
-        widget.setToolTip(base)
+        if was_invalid:
+            widget.setToolTip(str(widget.property("base_tip")))
+        if frame is not None:
+            frame.hide()
         return
-    selector = next((name for cls, name in _SELECTORS if isinstance(widget, cls)), "QWidget")
-    # a selector keeps the rule off the widget's children (a combo's popup list, for one)
-    rule = f"color: {INVALID_COLOR};" if selector == "QCheckBox" else (
-        f"border: 2px solid {INVALID_COLOR}; border-radius: 3px;")
-    widget.setStyleSheet(f"{selector} {{ {rule} }}")
+    if not was_invalid:
+        widget.setProperty("base_tip", widget.toolTip())
+    base = str(widget.property("base_tip"))
     widget.setToolTip(f"<b>{message}</b>" + (f"<br>{base}" if base else ""))
+    frame = frame or _InvalidFrame(widget)
+    frame.show()
+    frame.raise_()
 
 
 def is_invalid(widget: QWidget) -> bool:
