@@ -56,17 +56,26 @@ REGULARIZATION_LABELS: dict[str, str] = {"none": "None", "l1": "L1", "l2": "L2"}
 LR_PRESETS = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 REG_RATE_PRESETS = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
 
-# per problem kind: loss name -> (label naming the output it implies, valid for that kind)
-_LOSS_CHOICES: dict[str, dict[str, tuple[str, bool]]] = {
-    "binary": {"auto": ("auto (squared error, tanh output)", True),
-               "squared": ("squared error (tanh output)", True),
-               "cross_entropy": ("cross-entropy (sigmoid output)", True)},
-    "multiclass": {"auto": ("auto (cross-entropy, softmax output)", True),
-                   "squared": ("squared error (not for 3 classes)", False),
-                   "cross_entropy": ("cross-entropy (softmax output)", True)},
-    "regression": {"auto": ("auto (squared error, linear output)", True),
-                   "squared": ("squared error (linear output)", True),
-                   "cross_entropy": ("cross-entropy (not for regression)", False)},
+# per problem kind: loss name -> (label, valid for that kind, tooltip); in brackets the output
+# neuron's activation that goes with the loss
+_LOSS_CHOICES: dict[str, dict[str, tuple[str, bool, str]]] = {
+    "binary": {
+        "auto": ("auto (squared error, tanh)", True,
+                 "Squared error with a tanh output in [−1, 1], as TensorFlow Playground"),
+        "squared": ("squared error (tanh)", True, "½ (output − label)² with a tanh output"),
+        "cross_entropy": ("cross-entropy (sigmoid)", True,
+                          "Log loss with a sigmoid output: the probability of the blue class")},
+    "multiclass": {
+        "auto": ("auto (cross-entropy, softmax)", True,
+                 "Cross-entropy with a softmax output: one probability per class"),
+        "squared": ("squared error", False, "3-class data needs cross-entropy"),
+        "cross_entropy": ("cross-entropy (softmax)", True,
+                          "Cross-entropy with a softmax output: one probability per class")},
+    "regression": {
+        "auto": ("auto (squared error, linear)", True,
+                 "Squared error with a linear output: any real number"),
+        "squared": ("squared error (linear)", True, "½ (output − target)² with a linear output"),
+        "cross_entropy": ("cross-entropy", False, "Regression needs squared error")},
 }
 RESETS = "↻"
 RESETS_TIP = "Changing this builds a new network: the run starts again from update 0"
@@ -272,10 +281,7 @@ class HyperPanel(QWidget):
 
     def _model_group(self) -> QGroupBox:
         box, form = self._form_group("Model && regularization")
-        self._loss = QComboBox()
-        for name in _LOSS_CHOICES["binary"]:
-            self._loss.addItem("", name)
-        self._loss.activated.connect(lambda: self._emit(loss=self._loss.currentData()))
+        self._loss = self._loss_combo()
         self._init = _combo(INIT_LABELS, INIT_TIPS)
         self._init.activated.connect(lambda: self._emit(init=self._init.currentData()))
         self._activation = _combo({**ACTIVATION_LABELS, _MIXED: "per layer (see network)"})
@@ -290,6 +296,20 @@ class HyperPanel(QWidget):
         form.addRow("Regularization", self._regularization_row())
         form.addRow(self._resets_label("Seed", None), self._seed_row())
         return box
+
+    def _loss_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        widths = []
+        for choices in _LOSS_CHOICES.values():
+            combo.clear()
+            for name, (label, _, _) in choices.items():
+                combo.addItem(label, name)
+            widths.append(combo.sizeHint().width())
+        # as wide as the longest labels of any problem kind: switching data must not reflow
+        combo.setMinimumWidth(max(widths))
+        combo.activated.connect(self._loss_chosen)
+        return combo
 
     def _resets_label(self, text: str, buddy: QWidget | None) -> QLabel:
         label = QLabel(f"{text} {RESETS}")
@@ -409,10 +429,12 @@ class HyperPanel(QWidget):
     def _show_loss_choices(self) -> None:
         model = self._loss.model()
         assert isinstance(model, QStandardItemModel)
-        for i, (label, valid) in enumerate(_LOSS_CHOICES[self._kind].values()):
+        for i, (label, valid, tip) in enumerate(_LOSS_CHOICES[self._kind].values()):
             self._loss.setItemText(i, label)
+            self._loss.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
             model.item(i).setEnabled(valid)
         _select(self._loss, self._values.get("loss", "auto"))
+        self._loss.setToolTip(_LOSS_CHOICES[self._kind][self._loss.currentData()][2])
 
     # -- reactions --
 
@@ -486,6 +508,11 @@ class HyperPanel(QWidget):
         return self._check(lambda: schedules.create(
             v["schedule"], v["lr"] if lr is None else lr, v["warmup_steps"],
             **(v["schedule_settings"] if settings is None else settings)))
+
+    def _loss_chosen(self) -> None:
+        name = self._loss.currentData()
+        self._loss.setToolTip(_LOSS_CHOICES[self._kind][name][2])
+        self._emit(loss=name)
 
     def _activation_chosen(self) -> None:
         name = self._activation.currentData()

@@ -401,3 +401,18 @@ def test_all_field_rows_share_one_label_column(panel):
                 lefts.add(item.widget().mapTo(panel, item.widget().rect().topLeft()).x())
     assert len(lefts) == 1
     assert "initial_accumulator_value" in visible_labels(panel)
+
+
+@pytest.mark.parametrize("first", ["binary", "multiclass", "regression"])
+def test_width_does_not_depend_on_the_problem_kind(qtbot, first):
+    # whichever kind the window opens with, and whatever comes next: no reflow of the column
+    widths = set()
+    for kind in (first, "multiclass", "regression", "binary"):
+        panel = hp.HyperPanel()
+        qtbot.addWidget(panel)
+        panel.set_problem_kind(first)
+        panel.show()
+        panel.set_problem_kind(kind)
+        loss = panel._loss  # what a layout gives it: its hint, raised to its minimum
+        widths.add((panel.sizeHint().width(), max(loss.sizeHint().width(), loss.minimumWidth())))
+    assert len(widths) == 1
