@@ -1,7 +1,7 @@
 """RunConfig <-> JSON, with validation that names the field and the reason.
 
-An experiment file is ``{"format": "gdplayground", "version": 1, "config": {...}}``; a bare config
-object is accepted too (handy for scripts). Files are parsed as JSON only, never executed.
+An experiment file holds ``{"format": "gdplayground", "version": 1, "config": {...}, ...}``; a bare
+config object is accepted too (handy for scripts). Files are parsed as JSON only, never executed.
 """
 from __future__ import annotations
 
@@ -10,19 +10,16 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .engine.config import RunConfig
+from ..engine.config import RunConfig
+from .errors import ExperimentError, shown
+from .migrations import FORMAT, VERSION, upgrade
+from .reading import parse_json, read_text
 
-FORMAT = "gdplayground"
-VERSION = 1
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_NEURONS = 256  # per hidden layer: far beyond teaching needs, small enough to draw
 
 _INT_FIELDS = {"points", "warmup_steps", "batch_size", "seed"}
 _FLOAT_FIELDS = {"noise", "train_ratio", "reg_rate", "lr"}
 _STR_FIELDS = {"dataset", "loss", "init", "regularization", "optimizer", "schedule"}
-
-
-class ExperimentError(ValueError):
-    """A file or object that is not a valid experiment; the message says which field and why."""
 
 
 def config_from_dict(data: Any) -> RunConfig:
@@ -32,7 +29,7 @@ def config_from_dict(data: Any) -> RunConfig:
     known = set(RunConfig.field_names())
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ExperimentError(f"config: unknown field {unknown[0]!r}")
+        raise ExperimentError(f"config: unknown field {shown(unknown[0])}")
     values = {name: _field(name, value) for name, value in data.items()}
     try:
         return RunConfig(**values)
@@ -44,24 +41,26 @@ def _field(name: str, value: Any) -> Any:
     where = f"config.{name}"
     if name in _INT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ExperimentError(f"{where}: expected a whole number, got {value!r}")
+            raise ExperimentError(f"{where}: expected a whole number, got {shown(value)}")
         return value
     if name in _FLOAT_FIELDS:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ExperimentError(f"{where}: expected a finite number, got {value!r}")
+            raise ExperimentError(f"{where}: expected a finite number, got {shown(value)}")
         return float(value)
     if name in _STR_FIELDS:
         if not isinstance(value, str):
-            raise ExperimentError(f"{where}: expected text, got {value!r}")
+            raise ExperimentError(f"{where}: expected text, got {shown(value)}")
         return value
     if name == "data_seed":
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-            raise ExperimentError(f"{where}: expected a whole number or null, got {value!r}")
+            raise ExperimentError(f"{where}: expected a whole number or null, got {shown(value)}")
         return value
     if name in ("features", "hidden"):
         kind = str if name == "features" else int
         if not isinstance(value, list) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in value):
             raise ExperimentError(f"{where}: expected a list of {'names' if kind is str else 'whole numbers'}")
+        if name == "hidden" and not all(1 <= v <= MAX_NEURONS for v in value):
+            raise ExperimentError(f"{where}: each layer needs 1 to {MAX_NEURONS} neurons, got {shown(value)}")
         return tuple(value)
     if name == "activation":
         if isinstance(value, str):
@@ -93,37 +92,20 @@ def _is_number(v: Any) -> bool:
 
 
 def config_to_json(config: RunConfig) -> str:
+    """A version-1 experiment file holding only ``config``."""
     return json.dumps({"format": FORMAT, "version": VERSION, "config": config.to_dict()}, indent=2)
 
 
 def load_config(path: str | Path) -> RunConfig:
-    """Read a config or experiment file; ExperimentError with the reason (and the line for bad JSON)."""
-    path = Path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ExperimentError(f"{path.name}: larger than {MAX_FILE_BYTES // 2**20} MB; not an experiment file")
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ExperimentError(f"{path.name}: cannot read it ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise ExperimentError(f"{path.name}: not a text file") from None
-    return config_from_text(text)
+    """The config of a config or experiment file (other parts ignored); ExperimentError with
+    the reason (and the line for bad JSON)."""
+    return config_from_text(read_text(path))
 
 
 def config_from_text(text: str) -> RunConfig:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ExperimentError(f"line {exc.lineno}: not valid JSON ({exc.msg})") from None
-    except RecursionError:
-        raise ExperimentError("nested too deeply to be an experiment file") from None
-    if isinstance(data, dict) and "config" in data and "format" in data:
-        if data.get("format") != FORMAT:
-            raise ExperimentError(f"format: expected {FORMAT!r}, got {data.get('format')!r}")
-        version = data.get("version")
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise ExperimentError(f"version: expected a whole number ≥ 1, got {version!r}")
-        if version > VERSION:
-            raise ExperimentError(f"version: this file is version {version}, written by a newer gdplayground; this one reads up to {VERSION}")
-        data = data["config"]
+    data = parse_json(text)
+    if isinstance(data, dict) and "format" in data:
+        data = upgrade(data).get("config")
+        if data is None:
+            raise ExperimentError("config: missing")
     return config_from_dict(data)

@@ -1,0 +1,12 @@
+"""The one error every experiment reader raises."""
+from __future__ import annotations
+
+
+class ExperimentError(ValueError):
+    """A file or object that is not a valid experiment; the message says which field and why."""
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut short, so a hostile file cannot fill a message box."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"

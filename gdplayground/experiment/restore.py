@@ -1,0 +1,138 @@
+"""Experiment <-> Run: a Run built from a file continues exactly where the saved one stood (the
+same weights, optimizer state and place in the batch order), so training on gives the same
+numbers to the last bit as if it had never stopped.
+
+The engine's Run has no method to start from saved parameters; ``load_state`` does it from here
+with the attributes Run already exposes (``state``, ``history``, ``diverged``).
+"""
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..engine.history import Checkpoint, History
+from ..engine.run import Run
+from ..engine.training import TrainState
+from .document import CUSTOM, Experiment
+from .errors import ExperimentError, shown
+from .lesson import Lesson
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+def experiment_from_run(run: Run, weights: bool = True, lesson: Lesson | None = None, title: str = "", description: str = "") -> Experiment:
+    """What ``run`` is now: its config, its points when custom, and (``weights``) its
+    parameters, optimizer state and place in the batch order."""
+    data = run.data if run.config.dataset == CUSTOM else None
+    if not weights:
+        return Experiment(run.config, data, lesson=lesson, title=title, description=description)
+    params = {name: np.array(a) for name, a in run.params.items()}
+    return Experiment(run.config, data, params, run.step_count, run.epoch, run.state.pos,
+                      optimizer_state_to_dict(run.state.opt_state), lesson, title, description)
+
+
+def optimizer_state_to_dict(state: Any) -> dict[str, Any]:
+    """{"type": class name, "step": n, field: None or {key: array}} of an optimizer state record."""
+    out: dict[str, Any] = {"type": type(state).__name__}
+    for f in fields(state):
+        value = getattr(state, f.name)
+        if f.name == "step":
+            out["step"] = int(value)
+        elif value is None:
+            out[f.name] = None
+        elif isinstance(value, Mapping):
+            out[f.name] = {k: np.array(a, dtype=np.float64) for k, a in value.items()}
+        else:
+            raise TypeError(f"cannot save optimizer state field {f.name} of type {type(value).__name__}")
+    return out
+
+
+def build_run(exp: Experiment) -> Run:
+    """A Run as the experiment describes it; ExperimentError (field and reason) when the
+    config cannot be built or the saved weights or optimizer state do not fit the network."""
+    try:
+        run = Run(exp.config, exp.data)
+    except (ValueError, TypeError) as exc:
+        raise ExperimentError(f"config: {exc}") from None
+    if exp.weights is None:
+        return run
+    theta = _theta(run, exp.weights)
+    n_train = len(run.data.y_train)
+    if exp.position >= n_train:
+        raise ExperimentError(f"position: {exp.position} is past the end of the {n_train} training points")
+    opt = run.setup.optimizer.init({"theta": theta})
+    if exp.optimizer_state is not None:
+        opt = optimizer_state_from_dict(run, exp.optimizer_state, theta)
+    load_state(run, TrainState(exp.updates, exp.epoch, exp.position, theta, opt))
+    return run
+
+
+def load_state(run: Run, state: TrainState) -> None:
+    """Make ``state`` the run's start: update count, epoch, position, parameters and optimizer
+    state; history begins here (the run cannot go back before it). A candidate for
+    ``Run.load_state`` in the engine."""
+    run.state = state
+    run.history = History(Checkpoint(state, run.setup, run.config, hard=True))
+    run.diverged = None
+
+
+def _theta(run: Run, weights: Mapping[str, np.ndarray]) -> np.ndarray:
+    layout = run.network.layout
+    extra = [name for name in weights if name not in layout.names]
+    if extra:
+        raise ExperimentError(f"weights.{shown(extra[0], 20)}: this network has only {', '.join(layout.names)}")
+    for name, shape in zip(layout.names, layout.shapes):
+        if name not in weights:
+            raise ExperimentError(f"weights.{name}: missing")
+        if weights[name].shape != shape:
+            raise ExperimentError(f"weights.{name}: expected shape {shape} for this network, got {weights[name].shape}")
+    return _frozen(layout.flatten(dict(weights)))
+
+
+def optimizer_state_from_dict(run: Run, saved: Mapping[str, Any], theta: np.ndarray) -> Any:
+    """The optimizer state record ``saved`` describes, checked against what this run's
+    optimizer makes: the same record type, fields, and array shapes."""
+    opt = run.setup.optimizer
+    init = opt.init({"theta": theta})
+    with np.errstate(all="ignore"):
+        _, after = opt.update({"theta": np.zeros_like(theta)}, init, {"theta": theta}, 1.0)
+    cls = type(init)
+    if saved.get("type") != cls.__name__:
+        raise ExperimentError(f"optimizer_state.type: {shown(saved.get('type'))} does not belong to the {run.config.optimizer} optimizer ({cls.__name__})")
+    names = [f.name for f in fields(cls)]
+    for key in saved:
+        if key != "type" and key not in names:
+            raise ExperimentError(f"optimizer_state.{shown(key, 30)}: not part of {cls.__name__}")
+    values: dict[str, Any] = {}
+    for name in names:
+        if name == "step":
+            values[name] = saved.get("step", 0)
+            continue
+        if name not in saved:
+            raise ExperimentError(f"optimizer_state.{name}: missing")
+        values[name] = _state_part(f"optimizer_state.{name}", saved[name], (getattr(init, name), getattr(after, name)))
+    return cls(**values)
+
+
+def _state_part(where: str, value: Any, references: tuple[Any, Any]) -> Any:
+    if value is None:
+        if all(ref is not None for ref in references):
+            raise ExperimentError(f"{where}: this optimizer needs it, got null")
+        return None
+    ref = next((r for r in references if r is not None), None)
+    if ref is None:
+        raise ExperimentError(f"{where}: this optimizer does not use it; expected null")
+    if set(value) != set(ref):
+        raise ExperimentError(f"{where}: expected the arrays {', '.join(sorted(ref))}")
+    out = {}
+    for key, array in value.items():
+        a = np.array(array, dtype=np.float64)
+        if a.shape != np.shape(ref[key]):
+            raise ExperimentError(f"{where}.{key}: expected {np.size(ref[key])} numbers, got {a.size}")
+        out[key] = _frozen(a)
+    return out
