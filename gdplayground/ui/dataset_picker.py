@@ -114,10 +114,13 @@ class DatasetThumbnail(QAbstractButton):
         painter.drawPixmap(_FRAME, _FRAME, thumbnail(self.name, self.devicePixelRatioF()))
         palette = self.palette()
         box = QRectF(1.5, 1.5, self.width() - 3.0, self.height() - 3.0)
+        highlight = palette.color(QPalette.ColorRole.Highlight)
         if self.isChecked():
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 3.0))
-        elif self.underMouse() or self.hasFocus():
-            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 1.5))
+            painter.setPen(QPen(highlight, 3.0))
+        elif self.underMouse():
+            painter.setPen(QPen(highlight, 1.5))
+        elif self.hasFocus():  # dashed, so keyboard focus never reads as "selected"
+            painter.setPen(QPen(highlight, 1.5, Qt.PenStyle.DashLine))
         else:
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1.0))
         painter.setBrush(Qt.BrushStyle.NoBrush)
