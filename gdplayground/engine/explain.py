@@ -20,11 +20,11 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 
-from .training import Setup, StepRecord
+from .training import Setup, StepRecord, objective
 
 MINUS = "\u2212"
 
@@ -75,17 +75,29 @@ class Explanation:
     def symbolic(self, term: Term) -> str:
         """The rule with symbols, as markup (a compound symbol such as ``1 − β₁ᵗ`` in
         brackets when it is part of a larger expression)."""
-        def sub(m: re.Match) -> str:
-            symbol = self.lookup(m.group(1)).symbol
-            alone = m.group(0) == term.rule
-            return f"({symbol})" if " " in symbol and not alone else symbol
-        return _PLACEHOLDER.sub(sub, term.rule)
+        out = []
+        for text, key, _, _ in tokens(term.rule):
+            if key is None:
+                out.append(text)
+                continue
+            symbol = self.lookup(key).symbol
+            out.append(f"({symbol})" if " " in symbol and text != term.rule else symbol)
+        return "".join(out)
 
     def filled(self, term: Term, fmt=None) -> str:
-        """The rule with this step's numbers (``fmt(value) -> str``; negative numbers after the
-        start of the rule are put in brackets)."""
+        """The rule with this step's numbers (``fmt(value) -> str``; a negative number after an
+        operator is put in brackets: 0.9·(−0.5), not 0.9·−0.5)."""
         fmt = fmt or number_text
-        return _fill(term.rule, lambda key: self.lookup(key).value, fmt)
+        out = []
+        for text, key, operand, powered in tokens(term.rule):
+            if key is None:
+                out.append(text)
+                continue
+            value = self.lookup(key).value
+            shown = fmt(value)
+            bracket = (value < 0 and operand) or (powered and ("e" in shown or "10" in shown and "×" in shown))
+            out.append(f"({shown})" if bracket else shown)
+        return "".join(out)
 
     def text(self) -> str:
         """Every line as plain text, for scripts and tests."""
@@ -99,14 +111,31 @@ class Explanation:
 _PLACEHOLDER = re.compile(r"(?<![_^])\{([A-Za-z][A-Za-z0-9_]*)\}")
 
 
-def _fill(rule: str, value_of, fmt) -> str:
-    def sub(m: re.Match) -> str:
-        value = value_of(m.group(1))
-        text = fmt(value)
-        # a negative number needs brackets after an operator: 0.9·(−0.5), not 0.9·−0.5
-        after_operator = m.start() > 0 and rule[m.start() - 1] not in "(|" and rule[: m.start()].rstrip()[-1:] != ","
-        return f"({text})" if value < 0 and after_operator else text
-    return _PLACEHOLDER.sub(sub, rule)
+class Token(NamedTuple):
+    """A piece of a rule: literal markup (``key`` None) or a placeholder. ``operand``: it follows
+    an operator rather than the start, "(", "|" or ",", so a negative number there needs
+    brackets; ``powered``: a power follows it, so a number in ×10ⁿ form needs brackets."""
+
+    text: str
+    key: str | None
+    operand: bool = False
+    powered: bool = False
+
+
+def tokens(rule: str) -> list[Token]:
+    """``rule`` cut into literal pieces and placeholders."""
+    out: list[Token] = []
+    last = 0
+    for m in _PLACEHOLDER.finditer(rule):
+        if m.start() > last:
+            out.append(Token(rule[last : m.start()], None))
+        before = rule[: m.start()].rstrip()
+        operand = bool(before) and before[-1] not in "(|,"
+        out.append(Token(m.group(0), m.group(1), operand, rule.startswith("^", m.end())))
+        last = m.end()
+    if last < len(rule):
+        out.append(Token(rule[last:], None))
+    return out
 
 
 def plain(markup: str) -> str:
@@ -416,7 +445,6 @@ def gradient_check(run: Any, batch: np.ndarray, index: int, h: float = 1e-6,
     theta = run.theta if theta is None else theta
     setup = setup or run.setup
     x, y = setup.x[batch], setup.y[batch]
-    from .training import objective
 
     _, _, grad = objective(setup, theta, x, y)
     probe = np.array(theta, dtype=np.float64)
@@ -431,9 +459,10 @@ def gradient_check(run: Any, batch: np.ndarray, index: int, h: float = 1e-6,
     return GradientCheck(a, b, abs(a - b) / scale if scale > 0 else 0.0, h)
 
 
-def check_record(run: Any, record: StepRecord, index: int, h: float = 1e-6) -> GradientCheck:
-    """``gradient_check`` at the weights and on the batch of ``record``."""
-    return gradient_check(run, record.batch, index, h, record.theta_before, setup_of(run, record))
+def check_record(run: Any, record: StepRecord, index: int, h: float = 1e-6, setup: Setup | None = None) -> GradientCheck:
+    """``gradient_check`` at the weights and on the batch of ``record`` (``setup``: the one that
+    made it, if already known; reading it from the run's history needs the run to be idle)."""
+    return gradient_check(run, record.batch, index, h, record.theta_before, setup or setup_of(run, record))
 
 
 # -- the phases of one step ----------------------------------------------------------------------

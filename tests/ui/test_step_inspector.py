@@ -1,0 +1,134 @@
+"""The update inspector through the real widget: the rule filled in with the record's numbers,
+the chooser, the gradient check button, tooltips and the empty state."""
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+
+from gdplayground import Run, RunConfig
+from gdplayground.ui.step_inspector import StepInspector, describe_param
+
+CFG = RunConfig(points=100, hidden=(4, 2), batch_size=10)
+
+
+@pytest.fixture
+def inspector(qtbot):
+    w = StepInspector()
+    qtbot.addWidget(w)
+    w.resize(420, 500)
+    w.show()
+    return w
+
+
+def _trained(opt="gd", steps=5, **changes):
+    run = Run(CFG.replace(optimizer=opt, lr=0.01, **changes))
+    run.train(steps=steps - 1)
+    return run, run.step()
+
+
+def test_shows_the_records_numbers_and_ends_in_its_w_new(inspector):
+    run, rec = _trained("gd")
+    inspector.show_record(run, rec, "W2", (1, 0))
+    i = run.network.layout.index("W2", (1, 0))
+    e = inspector.explanation()
+    assert e.w_new == rec.theta_after[i] and e.lookup("g").value == rec.grad[i]
+    text = inspector.math.text()
+    assert f"{rec.theta_after[i]:.6g}".replace("-", "−") in text
+    assert "Δw" in text and "η" in text
+    assert inspector.title.text().startswith("W2[1, 0]: from neuron 2 of layer 1 to neuron 1 of layer 2")
+    assert f"Update {rec.step}, Gradient descent" in inspector.subtitle.text()
+
+
+def test_adam_shows_moments_and_bias_corrections(inspector):
+    run, rec = _trained("adam", steps=3)
+    inspector.show_record(run, rec, "b1", (2,))
+    text = inspector.math.text()
+    for piece in ("m̂", "v̂", "β<sub>1</sub>", "<sup>3</sup>", "ε"):
+        assert piece in text
+    assert inspector.explanation().w_new == rec.theta_after[run.network.layout.index("b1", (2,))]
+    assert inspector.title.text().startswith("b1[2]: bias of neuron 3 of layer 1")
+    assert not inspector.row_combo.isVisibleTo(inspector)  # a bias has no "from"
+
+
+def test_choosing_in_the_combos_emits_and_shows_the_new_parameter(inspector, qtbot):
+    run, rec = _trained("momentum")
+    inspector.show_record(run, rec, "W1", (0, 0))
+    assert [inspector.row_combo.itemText(i) for i in range(inspector.row_combo.count())] == ["input x₁", "input x₂"]
+    with qtbot.waitSignal(inspector.param_chosen) as sig:
+        inspector.col_combo.setFocus()
+        qtbot.keyClick(inspector.col_combo, Qt.Key.Key_Down)
+    assert sig.args == ["W1", (0, 1)]
+    assert inspector.explanation().index == run.network.layout.index("W1", (0, 1))
+    with qtbot.waitSignal(inspector.param_chosen) as sig:
+        inspector.param_combo.setFocus()
+        qtbot.keyClick(inspector.param_combo, Qt.Key.Key_Down)  # W1 -> b1, same "to" neuron
+    assert sig.args == ["b1", (1,)]
+    assert inspector.row_combo.count() == 0 and inspector.to_label.text() == "of"
+
+
+def test_select_from_the_network_view_does_not_echo(inspector, qtbot):
+    run, rec = _trained()
+    inspector.show_record(run, rec)
+    with qtbot.assertNotEmitted(inspector.param_chosen):
+        inspector.select("W3", (1, 0))
+    assert inspector.selection() == ("W3", (1, 0))
+    assert inspector.param_combo.currentData() == "W3"
+    assert inspector.row_combo.currentIndex() == 1 and inspector.col_combo.currentIndex() == 0
+    assert inspector.explanation().index == run.network.layout.index("W3", (1, 0))
+    inspector.select("W9", (0, 0))  # not in this network: ignored
+    assert inspector.selection() == ("W3", (1, 0))
+
+
+def test_gradient_check_button(inspector, qtbot):
+    run, rec = _trained("adam")
+    inspector.show_record(run, rec, "W1", (1, 2))
+    assert inspector.check_button.isEnabled()
+    with qtbot.waitSignal(inspector.gradient_checked) as sig:
+        qtbot.mouseClick(inspector.check_button, Qt.MouseButton.LeftButton)
+    check = sig.args[0]
+    assert check.backprop == rec.grad[run.network.layout.index("W1", (1, 2))]
+    assert check.rel_diff < 1e-6
+    assert "they agree" in inspector.check_label.text()
+    # a new record clears the old verdict
+    inspector.show_record(run, run.step())
+    assert inspector.check_label.text() == ""
+
+
+def test_every_quantity_has_a_plain_language_tooltip(inspector):
+    run, rec = _trained("rmsprop", hyper={"centered": True})
+    inspector.show_record(run, rec, "W1", (0, 0))
+    e = inspector.explanation()
+    for term in e.given + e.constants + e.terms:
+        assert f"href='q:{term.key}'" in inspector.math.text()
+        assert inspector.tip_for(term.key).startswith(term.tip)
+    assert "how much the loss rises" in inspector.tip_for("g")
+    inspector.math.linkHovered.emit("q:g")  # the hover shows it (no crash offscreen)
+    inspector.math.linkHovered.emit("")
+
+
+def test_empty_state_and_a_new_network(inspector):
+    run = Run(CFG)
+    inspector.show_record(run, None)
+    assert "No update yet" in inspector.math.text()
+    assert not inspector.check_button.isEnabled()
+    assert inspector.check_gradient() is None
+    inspector.select("W3", (1, 0))
+    small = Run(CFG.replace(hidden=(3,)))  # no W3 any more: back to W1[0, 0]
+    inspector.show_record(small, small.step())
+    assert inspector.selection() == ("W1", (0, 0))
+    assert inspector.param_combo.count() == 4
+
+
+def test_follows_the_palette(inspector):
+    run, rec = _trained()
+    inspector.show_record(run, rec)
+    pal = QPalette(inspector.palette())
+    pal.setColor(QPalette.ColorRole.WindowText, QColor(250, 250, 250))
+    pal.setColor(QPalette.ColorRole.Window, QColor(30, 30, 30))
+    inspector.setPalette(pal)
+    assert "#fafafa" in inspector.math.text()
+
+
+def test_describe_param_counts_from_one():
+    sizes, feats = (2, 4, 1), ("x1", "x2")
+    assert describe_param("W1", (1, 3), sizes, feats) == "W1[1, 3]: from input x₂ to neuron 4 of layer 1"
+    assert describe_param("b2", (0,), sizes, feats) == "b2[0]: bias of the output"
