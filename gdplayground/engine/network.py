@@ -8,6 +8,7 @@ l-1 to neuron j of layer l. Backprop is written out by hand.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -146,21 +147,36 @@ class Network:
         """(W, b) per layer, as views into ``theta``."""
         return [(theta[w0:w1].reshape(fi, fo), theta[w1:b1]) for w0, w1, b1, fi, fo in self._spans]
 
+    def _workspace(self) -> "_Workspace":
+        """Buffers whose layer views are made once, so a training step does not rebuild a dozen
+        views (NumPy's per-call cost dominates at this size). One per thread: the window draws
+        with the same network while the worker trains."""
+        local = self.__dict__.get("_local")
+        if local is None:
+            local = threading.local()
+            object.__setattr__(self, "_local", local)
+        ws = getattr(local, "ws", None)
+        if ws is None:
+            ws = local.ws = _Workspace(self)
+        return ws
+
     def forward(self, theta: np.ndarray, x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Pre-activations ``zs`` and activations ``acts`` (acts[0] is the input) of every layer.
         The last z is the output layer's pre-activation; the loss applies the output function."""
+        return self._forward(self.weights(theta), x)
+
+    def _forward(self, layers: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         acts, zs = [x], []
         a = x
-        spans = self._spans
-        for (w0, w1, b1, fi, fo), act in zip(spans, self.hidden):
-            z = a @ theta[w0:w1].reshape(fi, fo)
-            z += theta[w1:b1]
+        for (w, b), act in zip(layers, self.hidden):
+            z = a @ w
+            z += b
             zs.append(z)
             a = act.forward(z)
             acts.append(a)
-        w0, w1, b1, fi, fo = spans[-1]
-        z = a @ theta[w0:w1].reshape(fi, fo)
-        z += theta[w1:b1]
+        w, b = layers[-1]
+        z = a @ w
+        z += b
         zs.append(z)
         return zs, acts
 
@@ -177,16 +193,37 @@ class Network:
         step explainer shows flowing back.
         """
         grad = np.empty_like(theta)
+        deltas = self._backward(self.weights(theta), self.weights(grad), zs, acts, dz)
+        return grad, deltas
+
+    def _backward(self, layers, grads, zs, acts, dz) -> list[np.ndarray]:
         deltas = [dz]
-        spans = self._spans
         matmul, add_reduce = np.matmul, np.add.reduce
-        for layer in range(len(spans) - 1, -1, -1):
-            w0, w1, b1, fi, fo = spans[layer]
-            matmul(acts[layer].T, dz, out=grad[w0:w1].reshape(fi, fo))
-            add_reduce(dz, axis=0, out=grad[w1:b1])
+        for layer in range(len(layers) - 1, -1, -1):
+            gw, gb = grads[layer]
+            matmul(acts[layer].T, dz, out=gw)
+            add_reduce(dz, axis=0, out=gb)
             if layer:
-                dz = dz @ theta[w0:w1].reshape(fi, fo).T
+                dz = dz @ layers[layer][0].T
                 dz *= self.hidden[layer - 1].derivative(zs[layer - 1], acts[layer])
                 deltas.append(dz)
         deltas.reverse()
-        return grad, deltas
+        return deltas
+
+    def loss_and_grad(self, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """Data loss on rows x, y and its gradient (a new array): the training step's hot path,
+        the same arithmetic as forward + head + backward, run in this thread's workspace."""
+        ws = self._workspace()
+        np.copyto(ws.theta, theta)
+        zs, acts = self._forward(ws.layers, x)
+        loss, dz, _ = self.head.value_and_grad(zs[-1], y)
+        self._backward(ws.layers, ws.grads, zs, acts, dz)
+        return loss, ws.grad.copy()
+
+
+class _Workspace:
+    def __init__(self, net: Network) -> None:
+        self.theta = np.empty(net.layout.size)
+        self.grad = np.empty(net.layout.size)
+        self.layers = net.weights(self.theta)
+        self.grads = net.weights(self.grad)

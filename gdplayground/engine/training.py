@@ -145,10 +145,7 @@ def _all_rows(n: int) -> np.ndarray:
 
 def objective(setup: Setup, theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float, float, np.ndarray]:
     """(loss with penalty, data loss, gradient of the loss with penalty) on rows x, y."""
-    net = setup.network
-    zs, acts = net.forward(theta, x)
-    data_loss, dz, _ = net.head.value_and_grad(zs[-1], y)
-    grad, _ = net.backward(theta, zs, acts, dz)
+    data_loss, grad = setup.network.loss_and_grad(theta, x, y)
     loss = data_loss
     if setup.regularization != "none" and setup.reg_rate:
         penalty, pgrad = regularization_term(setup, theta)
