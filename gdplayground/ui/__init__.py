@@ -1,0 +1,1 @@
+"""The Qt window. Views are passive; the controller is the only thing that talks to the worker."""
