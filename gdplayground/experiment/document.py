@@ -23,7 +23,7 @@ from ..engine import datasets
 from ..engine.config import RunConfig
 from .arrays import matrix, to_lists, vector
 from .config_json import config_from_dict
-from .errors import ExperimentError, shown
+from .errors import ExperimentError, field_name, shown
 from .lesson import MAX_TEXT, MAX_TITLE, Lesson, lesson_from_dict, text_field
 from .migrations import FORMAT, VERSION, upgrade
 
@@ -100,7 +100,7 @@ def from_document(doc: Any) -> Experiment:
     doc = upgrade(doc)
     unknown = [k for k in doc if k not in _FIELDS]
     if unknown:
-        raise ExperimentError(f"{shown(unknown[0])}: unknown field; known: {', '.join(_FIELDS)}")
+        raise ExperimentError(f"{field_name(unknown[0])}: unknown field; known: {', '.join(_FIELDS)}")
     if "config" not in doc:
         raise ExperimentError("config: missing")
     config = config_from_dict(doc["config"])
@@ -177,7 +177,7 @@ def _weights(value: Any) -> dict[str, np.ndarray] | None:
     out: dict[str, np.ndarray] = {}
     total = 0
     for name, array in value.items():
-        where = f"weights.{shown(name, 20)}"
+        where = f"weights.{field_name(name)}"
         if name.startswith("W"):
             out[name] = matrix(where, array, MAX_WEIGHTS)
         elif name.startswith("b"):
@@ -203,11 +203,11 @@ def _optimizer_state(value: Any) -> dict[str, Any] | None:
     for key, part in value.items():
         if key in ("type", "step"):
             continue
-        where = f"optimizer_state.{shown(key, 30)}"
+        where = f"optimizer_state.{field_name(key)}"
         if part is None:
             out[key] = None
             continue
         if not isinstance(part, dict):
             raise ExperimentError(f"{where}: expected null or an object of arrays, got {shown(part)}")
-        out[key] = {k: vector(f"{where}.{shown(k, 20)}", v, MAX_WEIGHTS) for k, v in part.items()}
+        out[key] = {k: vector(f"{where}.{field_name(k)}", v, MAX_WEIGHTS) for k, v in part.items()}
     return out

@@ -16,7 +16,7 @@ from ..engine.history import Checkpoint, History
 from ..engine.run import Run
 from ..engine.training import TrainState
 from .document import CUSTOM, Experiment
-from .errors import ExperimentError, shown
+from .errors import ExperimentError, field_name, shown
 from .lesson import Lesson
 
 
@@ -85,7 +85,7 @@ def _theta(run: Run, weights: Mapping[str, np.ndarray]) -> np.ndarray:
     layout = run.network.layout
     extra = [name for name in weights if name not in layout.names]
     if extra:
-        raise ExperimentError(f"weights.{shown(extra[0], 20)}: this network has only {', '.join(layout.names)}")
+        raise ExperimentError(f"weights.{field_name(extra[0])}: this network has only {', '.join(layout.names)}")
     for name, shape in zip(layout.names, layout.shapes):
         if name not in weights:
             raise ExperimentError(f"weights.{name}: missing")
@@ -107,7 +107,7 @@ def optimizer_state_from_dict(run: Run, saved: Mapping[str, Any], theta: np.ndar
     names = [f.name for f in fields(cls)]
     for key in saved:
         if key != "type" and key not in names:
-            raise ExperimentError(f"optimizer_state.{shown(key, 30)}: not part of {cls.__name__}")
+            raise ExperimentError(f"optimizer_state.{field_name(key)}: not part of {cls.__name__}")
     values: dict[str, Any] = {}
     for name in names:
         if name == "step":
