@@ -48,13 +48,13 @@ def _failures(lines: list[str]) -> list[str]:
 
 
 def test_a_wrong_gradient_fails_the_gradient_checks(monkeypatch):
-    backward = Network.backward
+    loss_and_grad = Network.loss_and_grad
 
-    def slightly_off(self, theta, zs, acts, dz):
-        grad, deltas = backward(self, theta, zs, acts, dz)
-        return grad * (1 + 1e-4), deltas
+    def slightly_off(self, theta, x, y):
+        loss, grad = loss_and_grad(self, theta, x, y)
+        return loss, grad * (1 + 1e-4)
 
-    monkeypatch.setattr(Network, "backward", slightly_off)
+    monkeypatch.setattr(Network, "loss_and_grad", slightly_off)
     failed, lines = _run()
     assert sum(f.startswith("FAIL gradient") for f in _failures(lines)) == len(self_test.GRADIENT_CASES)
     assert failed == len(_failures(lines))
