@@ -1,0 +1,54 @@
+"""Plain-language names for parameters and neurons, numbered for people (neuron 1 is the first)
+while positions stay the engine's 0-based indices."""
+from __future__ import annotations
+
+import math
+
+from ...engine import features
+from .geometry import Structure
+
+ACTIVATION_LABELS: dict[str, str] = {
+    "tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid", "linear": "Linear",
+    "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish", "softplus": "Softplus",
+}
+
+
+def number(value: float) -> str:
+    if not math.isfinite(value):
+        return str(value)
+    return f"{value:.4g}" if value and not 1e-4 <= abs(value) < 1e5 else f"{value:.4f}"
+
+
+def feature_label(name: str) -> str:
+    return features.LABELS.get(name, name)
+
+
+def neuron(s: Structure, layer: int, index: int) -> str:
+    """'input x₁', 'neuron 2 of layer 1', 'the output (layer 3)' or 'output 2 of 3 (layer 3)'."""
+    if layer == 0:
+        return f"input {feature_label(s.active[index])}"
+    if layer == s.output_layer:
+        if s.n_out == 1:
+            return f"the output (layer {layer})"
+        return f"output {index + 1} of {s.n_out} (layer {layer})"
+    return f"neuron {index + 1} of layer {layer}"
+
+
+def param(s: Structure, name: str, position: tuple[int, ...], value: float | None) -> str:
+    """E.g. 'W2[1, 0] = 0.4213 (from neuron 2 of layer 1 to neuron 1 of layer 2)'."""
+    layer = int(name[1:])
+    head = f"{name}[{', '.join(str(p) for p in position)}]"
+    if value is not None:
+        head += f" = {number(value)}"
+    if name.startswith("W"):
+        i, j = position
+        return f"{head} (from {neuron(s, layer - 1, i)} to {neuron(s, layer, j)})"
+    return f"{head} (bias of {neuron(s, layer, position[0])})"
+
+
+def layers(n: int) -> str:
+    return f"{n} hidden layer" + ("" if n == 1 else "s")
+
+
+def neurons(n: int) -> str:
+    return f"{n} neuron" + ("" if n == 1 else "s")

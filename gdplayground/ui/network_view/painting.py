@@ -1,0 +1,134 @@
+"""Drawing what lies on top of the connections: nodes, bias markers, labels, accents and the
+explain-mode glow, with a QPainter from cached geometry."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen
+
+from .. import colors
+from . import naming
+from .geometry import Geometry, Structure
+
+BIAS_SCALE = 2.0  # a bias of ±2 shows the full colour, like a connection of |w| ≈ 2
+CAPTIONS = {
+    "forward": "forward pass: computing layer {l}",
+    "loss": "loss: comparing the output with the targets",
+    "backward": "backward pass: gradients of W{l} and b{l}",
+    "update": "update: every weight moves, w ← w − η·g",
+}
+
+
+def draw_edge_accent(p: QPainter, geo: Geometry, layer: int, e: int, pen: QPen, extra: float, color: QColor | None) -> None:
+    accent = QPen(pen)
+    accent.setWidthF(pen.widthF() + extra)
+    accent.setCapStyle(Qt.PenCapStyle.RoundCap)
+    if color is not None:
+        accent.setColor(color)
+        accent.setStyle(Qt.PenStyle.SolidLine)
+    p.setPen(accent)
+    p.drawPath(geo.edge_paths[layer - 1][e])
+
+
+def blend(color: QColor, background: QColor, alpha: float) -> QColor:
+    """``color`` at ``alpha`` over ``background``, as an opaque colour: translucent pens and
+    brushes are several times slower in the raster engine, and here nothing needs to show through."""
+    return QColor.fromRgbF(*(alpha * c + (1 - alpha) * b for c, b in zip(color.getRgbF()[:3], background.getRgbF()[:3])))
+
+
+def _band(geo: Geometry, s: Structure, phase: str, layer: int | None) -> QRectF:
+    last = s.output_layer
+    if phase == "loss":
+        lo, hi = last, last
+    elif phase == "update" or layer is None:
+        lo, hi = 0, last
+    else:
+        lo, hi = min(max(layer - 1, 0), last), min(max(layer, 0), last)
+    rects = [r for l in range(lo, hi + 1) for r in geo.node_rects[l]] or [QRectF(0, geo.graph_top, 1, 1)]
+    bottom = max(r.bottom() for r in rects)
+    left = geo.column_x[lo] - geo.node_size[lo] / 2 - 16
+    right = geo.column_x[hi] + geo.node_size[hi] / 2 + 8
+    return QRectF(left, geo.graph_top - 10, right - left, bottom - geo.graph_top + 20)
+
+
+def draw_phase(p: QPainter, geo: Geometry, s: Structure, palette: QPalette, phase: str, layer: int | None) -> None:
+    """A glow behind the columns the current phase computes."""
+    band = _band(geo, s, phase, layer)
+    glow = QColor(palette.color(QPalette.ColorRole.Highlight))
+    glow.setAlphaF(0.16)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(glow)
+    p.drawRoundedRect(band, 10, 10)
+    glow.setAlphaF(0.7)
+    p.setPen(QPen(glow, 1.5))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRoundedRect(band, 10, 10)
+
+
+def draw_caption(p: QPainter, geo: Geometry, s: Structure, palette: QPalette, phase: str, layer: int | None) -> None:
+    """What the phase computes, under its glow."""
+    band = _band(geo, s, phase, layer)
+    caption = CAPTIONS[phase].format(l=layer if layer is not None else "")
+    caption = "← " + caption if phase == "backward" else caption + " →" if phase == "forward" else caption
+    p.setPen(palette.color(QPalette.ColorRole.WindowText))
+    width = p.fontMetrics().horizontalAdvance(caption) + 12
+    x = min(max(band.center().x() - width / 2, 4), geo.column_x[-1] + geo.node_size[-1] / 2 - width)
+    p.drawText(QRectF(x, band.bottom() + 4, width, 22), Qt.AlignmentFlag.AlignCenter, caption)
+
+
+def draw_node(p: QPainter, rect: QRectF, image: QImage | None, palette: QPalette, active: bool) -> None:
+    """A node's picture (or a neutral square before pictures arrive) in a thin frame; call with
+    antialiasing off: rects are on whole pixels."""
+    r = rect.toRect()
+    if image is not None:
+        p.drawImage(r.topLeft(), image)
+    else:
+        p.fillRect(r, palette.color(QPalette.ColorRole.Midlight if active else QPalette.ColorRole.Window))
+    border = blend(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window), 0.45 if active else 0.35)
+    p.setPen(QPen(border, 1.0, Qt.PenStyle.SolidLine if active else Qt.PenStyle.DashLine))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.drawRect(r.adjusted(-1, -1, 0, 0))
+
+
+def draw_outline(p: QPainter, rect: QRectF, color: QColor, width: int) -> None:
+    p.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.SquareCap, Qt.PenJoinStyle.MiterJoin))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    d = width // 2 + 2
+    p.drawRect(rect.toRect().adjusted(-d, -d, d - 1, d - 1))
+
+
+def draw_biases(p: QPainter, geo: Geometry, biases: list[np.ndarray | None], palette: QPalette) -> None:
+    """Bias markers on the diverging scale (near zero reads as neutral, large as saturated)."""
+    edge = blend(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window), 0.55)
+    p.setPen(QPen(edge, 1))
+    lut = colors.lookup_table()
+    missing = palette.color(QPalette.ColorRole.Mid)
+    for l, rects in enumerate(geo.bias_rects):
+        values = biases[l] if l < len(biases) and biases[l] is not None else np.zeros(len(rects))
+        finite = np.isfinite(values)
+        scaled = np.clip(np.where(finite, values, 0.0) / BIAS_SCALE, -1, 1)
+        rows = lut[np.rint((scaled + 1) / 2 * (len(lut) - 1)).astype(np.intp)]
+        for j, rect in enumerate(rects):
+            p.setBrush(QColor(*(int(c) for c in rows[j])) if finite[j] else missing)
+            p.drawRect(rect.toRect().adjusted(0, 0, -1, -1))
+
+
+def draw_labels(p: QPainter, geo: Geometry, s: Structure, palette: QPalette) -> None:
+    text = palette.color(QPalette.ColorRole.WindowText)
+    dim = blend(text, palette.color(QPalette.ColorRole.Window), 0.5)
+    font = QFont(p.font())
+    font.setPixelSize(int(min(max(geo.node_size[0] * 0.3, 11), 15)))
+    p.setFont(font)
+    for name, rect in geo.feature_rects.items():
+        p.setPen(text if name in s.active else dim)
+        box = QRectF(0, rect.center().y() - 12, geo.label_right, 24)
+        p.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, naming.feature_label(name))
+    bold = QFont(font)
+    bold.setBold(True)
+    p.setFont(bold)
+    p.setPen(text)
+    heads = ((0, "Features"), (s.output_layer, "Output"))
+    for l, title in heads:
+        x = geo.column_x[l]
+        box = QRectF(x - 60, geo.graph_top - 26, 120, 20)
+        p.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, title)
