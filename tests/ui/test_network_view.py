@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QToolTip
 from gdplayground import Run, RunConfig
 from gdplayground.engine import activations, features
 from gdplayground.ui import colors
-from gdplayground.ui.network_view import NetworkView, neuron_images
+from gdplayground.ui.network_view import NetworkView
+from gdplayground.ui.neuron_images import neuron_images
+from gdplayground.ui.palette import dark_palette
 from gdplayground.ui.network_view.editor import REFUSAL
 from gdplayground.ui.network_view.view import LAST_FEATURE
 
@@ -339,16 +341,6 @@ def test_layout_fits_and_stays_legible(make_view, size, hidden):
 # --- a demo with a real run: screenshots to look at --------------------------------------------
 
 
-def dark_palette() -> QPalette:
-    p = QPalette()
-    for role, color in (("Window", "#26282b"), ("WindowText", "#e6e6e6"), ("Base", "#1d1f21"), ("AlternateBase", "#2c2f33"),
-                        ("Text", "#e6e6e6"), ("Button", "#33363a"), ("ButtonText", "#e6e6e6"), ("Highlight", "#3d8ee6"),
-                        ("HighlightedText", "#ffffff"), ("Mid", "#55595e"), ("Midlight", "#44484d"), ("Light", "#5a5e63"),
-                        ("Dark", "#17191b"), ("ToolTipBase", "#33363a"), ("ToolTipText", "#e6e6e6")):
-        p.setColor(getattr(QPalette.ColorRole, role), QColor(color))
-    return p
-
-
 def test_demo_screenshots(qtbot, tmp_path):
     """Renders a trained run with its neuron pictures at two sizes, light and dark. Set
     NETWORK_VIEW_SHOTS to a folder to keep the PNGs and look at them."""
@@ -357,7 +349,7 @@ def test_demo_screenshots(qtbot, tmp_path):
     run = Run(RunConfig(dataset="spiral", features=("x1", "x2", "x1sq", "x2sq", "sinx1", "sinx2"), hidden=(8, 8, 6, 4),
                         activation=("tanh", "relu", "tanh", "tanh"), lr=0.03))
     run.train(steps=1500)
-    images = neuron_images(run.network, run.theta, run.config.features)
+    images = neuron_images(run)
     assert [len(layer) for layer in images] == list(run.network.sizes)
     for theme, palette in (("light", None), ("dark", dark_palette())):
         for w, h in ((900, 500), (1900, 1000)):

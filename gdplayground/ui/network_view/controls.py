@@ -3,8 +3,10 @@ neurons, its neuron count and its activation. They only report clicks; the view 
 the new structure it emits."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSizePolicy, QStyle, QStyleOptionComboBox, QStylePainter,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from ...engine import activations
 from . import naming
@@ -52,6 +54,29 @@ class LayerCountControls(QWidget):
         self.remove_button.setEnabled(n > 0)
 
 
+class ActivationCombo(QComboBox):
+    """A combo that, in a narrow column, shows a short name (ReLU, sigm, leaky) instead of a
+    clipped long one; the list it opens always has the full names."""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QStylePainter(self)
+        opt = QStyleOptionComboBox()
+        self.initStyleOption(opt)
+        fm = self.fontMetrics()
+        short = naming.ACTIVATION_SHORT.get(self.currentData(), opt.currentText)
+        if self.width() < 64:  # too narrow for text and arrow: the frame alone says "a choice"
+            opt.subControls &= ~QStyle.SubControl.SC_ComboBoxArrow
+            p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, fm.elidedText(short, Qt.TextElideMode.ElideRight, self.width() - 4))
+            return
+        p.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, opt)
+        room = self.style().subControlRect(QStyle.ComplexControl.CC_ComboBox, opt,
+                                           QStyle.SubControl.SC_ComboBoxEditField, self).width() - 2
+        if fm.horizontalAdvance(opt.currentText) > room:
+            opt.currentText = fm.elidedText(short, Qt.TextElideMode.ElideRight, room)
+        p.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, opt)
+
+
 class LayerControls(QWidget):
     """One hidden layer's + / −, neuron count and activation."""
 
@@ -65,7 +90,7 @@ class LayerControls(QWidget):
         self.remove_button = _button("−", f"Remove a neuron from hidden layer {index + 1}", f"remove_neuron_{index}")
         self.count_label = QLabel()
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.activation_combo = QComboBox()
+        self.activation_combo = ActivationCombo()
         self.activation_combo.setObjectName(f"activation_{index}")
         self.activation_combo.setToolTip(f"Activation of hidden layer {index + 1}")
         self.activation_combo.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -87,9 +112,25 @@ class LayerControls(QWidget):
         self.add_button.clicked.connect(self.added)
         self.remove_button.clicked.connect(self.removed)
         self.activation_combo.currentIndexChanged.connect(self._on_activation)
+        self._neurons = 0
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # narrow columns: smaller buttons, and the count without the word
+        side = 22 if self.width() >= 52 else 18 if self.width() >= 44 else 16  # a gap stays between layers
+        for b in (self.add_button, self.remove_button):
+            b.setFixedSize(QSize(side, 22))
+        self._show_count()
+        super().resizeEvent(event)
+
+    def _show_count(self) -> None:
+        text = naming.neurons(self._neurons)
+        fits = self.count_label.fontMetrics().horizontalAdvance(text) <= self.width() - 2
+        self.count_label.setText(text if fits else str(self._neurons))
+        self.count_label.setToolTip(text)
 
     def set_state(self, neurons: int, activation: str) -> None:
-        self.count_label.setText(naming.neurons(neurons))
+        self._neurons = neurons
+        self._show_count()
         self.add_button.setEnabled(neurons < MAX_NEURONS)
         self.remove_button.setEnabled(neurons > 1)
         i = self.activation_combo.findData(activation)

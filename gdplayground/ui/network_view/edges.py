@@ -27,7 +27,7 @@ LEVELS = 24
 # largest weight, so students see weights grow or shrink as training goes on (a relative scale
 # looks the same at |w| = 0.1 and 10); tanh saturates so huge weights stay readable.
 SCALE = 2.0
-MIN_WIDTH, MIN_ALPHA, FADED = 0.8, 0.25, 0.22
+MIN_WIDTH, MIN_ALPHA, DARK_MIN_ALPHA, FADED = 0.8, 0.25, 0.4, 0.22
 NON_FINITE = 2 * (LEVELS + 1)
 BUDGET = 0.25  # the largest share of the GUI thread that re-rendering connections may take
 SLOW = 0.008  # s: a smooth render slower than this is replaced by a fast one while weights stream
@@ -57,10 +57,12 @@ class Pens:
 
     def _make(self, palette: QPalette, fade: float) -> list[QPen]:
         pens = []
+        # on a dark background a faint colour reads as mud: weak weights keep more of theirs
+        floor = MIN_ALPHA if self.background.lightnessF() >= 0.5 else DARK_MIN_ALPHA
         for color in (colors.negative(), colors.positive()):
             for level in range(LEVELS + 1):
                 f = level / LEVELS
-                c = blend(color, self.background, fade * (MIN_ALPHA + (1 - MIN_ALPHA) * f))
+                c = blend(color, self.background, fade * (floor + (1 - floor) * f))
                 pens.append(QPen(c, self.width(f), Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
         grey = blend(palette.color(QPalette.ColorRole.WindowText), self.background, 0.35 * fade)
         pens.append(QPen(grey, MIN_WIDTH, Qt.PenStyle.DotLine))  # non-finite: never drawn as data

@@ -12,9 +12,10 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainterPath
 
-HEADER = 118  # room above the graph for the layer controls
+HEADER = 118  # room above the graph for the layer controls, unless the view measures them
+TOP_ROW = 28  # the '+ layer' row, where the headings go when columns are narrow
 BOTTOM = 12
-MAX_NODE = 64  # bigger squares add nothing but empty space
+MAX_NODE = 96  # bigger squares add nothing but empty space
 GAP = 0.3  # gap between nodes, as a fraction of the node side
 SAMPLES = 17  # points per connection for hit-testing
 
@@ -52,20 +53,26 @@ class Geometry:
     max_pen: float  # the thickest connection
 
 
+def control_width(spacing: float) -> int:
+    """Width of a hidden layer's controls: the column spacing less a gap, within reason."""
+    return int(min(max(spacing - 6, 38), 124))
+
+
 def _fit(height: float, n: int) -> float:
     return height / (n + (n - 1) * GAP) if n > 0 else MAX_NODE
 
 
-def compute(s: Structure, width: float, height: float) -> Geometry:
+def compute(s: Structure, width: float, height: float, header: float = HEADER) -> Geometry:
     label_w = min(max(0.075 * width, 58.0), 92.0)
     left, right = 8.0 + label_w, width - 18.0
-    graph_top, graph_h = float(HEADER), max(height - HEADER - BOTTOM, 40.0)
+    graph_top, graph_h = float(header), max(height - header - BOTTOM, 40.0)
     n_cols = len(s.sizes)
     spacing = (right - left) / max(n_cols - 1, 1)
     n_feat = max(len(s.all_features), 1)
     base = max(min(MAX_NODE, _fit(graph_h, n_feat), 0.42 * spacing), 6.0)
-    sizes = [float(round(base if n <= n_feat else max(min(base, _fit(graph_h, n)), 4.0))) for n in s.sizes]
-    sizes[0] = base = float(round(base))
+    # whole pixels, rounded down so that a full column still fits
+    sizes = [float(int(base if n <= n_feat else max(min(base, _fit(graph_h, n)), 4.0))) for n in s.sizes]
+    sizes[0] = base = float(int(base))
     x_first, x_last = left + base / 2, right - sizes[-1] / 2
     step = (x_last - x_first) / max(n_cols - 1, 1)
     xs = [x_first + k * step for k in range(n_cols)]
@@ -85,8 +92,7 @@ def compute(s: Structure, width: float, height: float) -> Geometry:
 
 def _square(x: float, top: float, size: float, row: int) -> QRectF:
     # whole pixels: node pictures and borders are blitted, not resampled or antialiased
-    side = round(size)
-    return QRectF(round(x - size / 2), round(top + row * size * (1 + GAP)), side, side)
+    return QRectF(round(x - size / 2), int(top + row * size * (1 + GAP)), size, size)
 
 
 def _bias_rect(node: QRectF) -> QRectF:

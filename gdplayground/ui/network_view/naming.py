@@ -13,6 +13,12 @@ ACTIVATION_LABELS: dict[str, str] = {
 }
 
 
+ACTIVATION_SHORT: dict[str, str] = {
+    "tanh": "tanh", "relu": "ReLU", "sigmoid": "sigm", "linear": "lin",
+    "leaky_relu": "leaky", "elu": "ELU", "swish": "swish", "softplus": "soft+",
+}
+
+
 def number(value: float) -> str:
     if not math.isfinite(value):
         return str(value)

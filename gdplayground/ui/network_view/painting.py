@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen
 
 from .. import colors
 from . import naming
-from .geometry import Geometry, Structure
+from .geometry import TOP_ROW, Geometry, Structure, control_width
 
 BIAS_SCALE = 2.0  # a bias of ±2 shows the full colour, like a connection of |w| ≈ 2
 CAPTIONS = {
@@ -113,7 +113,7 @@ def draw_biases(p: QPainter, geo: Geometry, biases: list[np.ndarray | None], pal
             p.drawRect(rect.toRect().adjusted(0, 0, -1, -1))
 
 
-def draw_labels(p: QPainter, geo: Geometry, s: Structure, palette: QPalette) -> None:
+def draw_labels(p: QPainter, geo: Geometry, s: Structure, palette: QPalette, width: float) -> None:
     text = palette.color(QPalette.ColorRole.WindowText)
     dim = blend(text, palette.color(QPalette.ColorRole.Window), 0.5)
     font = QFont(p.font())
@@ -127,8 +127,14 @@ def draw_labels(p: QPainter, geo: Geometry, s: Structure, palette: QPalette) -> 
     bold.setBold(True)
     p.setFont(bold)
     p.setPen(text)
-    heads = ((0, "Features"), (s.output_layer, "Output"))
-    for l, title in heads:
-        x = geo.column_x[l]
+    left, right = geo.column_x[0], geo.column_x[-1]
+    reach = control_width(geo.spacing) / 2  # how far a hidden layer's controls spread
+    half = max(p.fontMetrics().horizontalAdvance(t) for t in ("Features", "Output")) / 2 + 4
+    room = len(geo.column_x) == 2 or (left + half < geo.column_x[1] - reach and right - half > geo.column_x[-2] + reach)
+    if not room or right + half > width:  # at the ends of the '+ layer' row, clear of the controls
+        p.drawText(QRectF(6, 6, 120, TOP_ROW), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "Features")
+        p.drawText(QRectF(width - 126, 6, 120, TOP_ROW), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "Output")
+        return
+    for x, title in ((left, "Features"), (right, "Output")):
         box = QRectF(x - 60, geo.graph_top - 26, 120, 20)
         p.drawText(box, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom, title)

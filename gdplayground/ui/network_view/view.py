@@ -8,6 +8,7 @@ as signals and nothing changes until the owner calls ``set_structure``/``set_par
 """
 from __future__ import annotations
 
+import time
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -25,6 +26,7 @@ from .hits import Target
 LAST_FEATURE = "At least one input feature must stay on: turn another one on first."
 PHASES = ("forward", "loss", "backward", "update")
 SETTLE_MS = 250  # no new weights for this long: the stream has stopped, draw smoothly
+STREAM_GAP = 0.1  # s: weights changing again within this are a stream (training), not a Step
 
 
 class NetworkView(QWidget):
@@ -40,7 +42,7 @@ class NetworkView(QWidget):
         self.setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # a click here takes focus from the editor, closing it
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(600, 360)
+        self.setMinimumSize(440, 360)
         self._s: Structure | None = None
         self._geo: Geometry | None = None
         self._pens: edges.Pens | None = None
@@ -48,6 +50,7 @@ class NetworkView(QWidget):
         self._render_timer = QTimer(self, singleShot=True)
         self._render_timer.timeout.connect(self.update)
         self._streaming = False
+        self._last_change = -1e9
         self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
         self._settle_timer.timeout.connect(self._settled)
         self._pens_key: tuple = ()
@@ -115,7 +118,10 @@ class NetworkView(QWidget):
         if len(buckets) != len(self._buckets) or not all(map(np.array_equal, buckets, self._buckets)):
             self._buckets = buckets
             self._layer.dirty = True
-            self._streaming = True
+            now = time.perf_counter()
+            # a stream is weights changing again soon after; one Step is drawn smoothly at once
+            self._streaming = now - self._last_change < STREAM_GAP
+            self._last_change = now
             self._settle_timer.start()
         self._refresh_tooltip()
         self._schedule()
@@ -141,7 +147,7 @@ class NetworkView(QWidget):
     def connections_pending(self) -> bool:
         """True while new weights wait for the rendering budget (see edges.py); a screenshot
         taken now would show the previous ones."""
-        return self._layer.dirty or self._layer.invalid
+        return self._layer.dirty or self._layer.invalid or (not self._layer.smooth and self._settle_timer.isActive())
 
     # --- positions, for tests and for the owner (e.g. to place a callout) ------------------
 
@@ -212,12 +218,16 @@ class NetworkView(QWidget):
 
     def _geometry(self) -> Geometry:
         if self._geo is None:
-            self._geo = geometry.compute(self._s, self.width(), self.height())
+            self._geo = geometry.compute(self._s, self.width(), self.height(), self._header_height())
         return self._geo
 
     def _edge_widths(self) -> list[np.ndarray]:
         pens = self._ensure_pens()
         return [pens.widths(b) for b in self._buckets]
+
+    def _header_height(self) -> int:
+        """Room for the '+ layer' row and one layer's controls, measured: fonts differ by desktop."""
+        return 14 + self.layer_count.sizeHint().height() + self.layer_controls[0].sizeHint().height() + 10
 
     def _place_controls(self) -> None:
         if self._s is None:
@@ -226,7 +236,7 @@ class NetworkView(QWidget):
         top = self.layer_count.sizeHint()
         mid = (geo.column_x[0] + geo.column_x[-1]) / 2
         self.layer_count.setGeometry(int(mid - top.width() / 2), 6, top.width(), top.height())
-        width = int(min(max(geo.spacing - 8, 64), 124))
+        width = geometry.control_width(geo.spacing)
         for k, controls in enumerate(self.layer_controls[: len(self._s.hidden)]):
             h = controls.sizeHint().height()
             controls.setGeometry(int(geo.column_x[k + 1] - width / 2), 14 + top.height(), width, h)
@@ -261,7 +271,7 @@ class NetworkView(QWidget):
         painting.draw_biases(p, geo, self._biases, pal)
         self._draw_bias_accents(p, geo, pal)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painting.draw_labels(p, geo, self._s, pal)
+        painting.draw_labels(p, geo, self._s, pal, self.width())
         if self._phase is not None:
             painting.draw_caption(p, geo, self._s, pal, *self._phase)
 
