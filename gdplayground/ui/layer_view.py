@@ -156,7 +156,7 @@ class _Heatmaps(QWidget):
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             found = self.hit(QPointF(event.pos()))
             if found is None:
-                QToolTip.hideText()
+                QToolTip.showText(event.globalPos(), self.toolTip(), self) if self.toolTip() else QToolTip.hideText()
             else:
                 QToolTip.showText(event.globalPos(), self.describe(found[1], found[2]), self)
             return True
@@ -215,7 +215,9 @@ class LayerView(QWidget):
         self.caption.setObjectName("layerCaption")
         self.caption.setTextFormat(Qt.TextFormat.RichText)
         self.caption.setWordWrap(True)
+        self.caption.setToolTip(LEGEND)
         self.heatmaps = _Heatmaps(self)
+        self.heatmaps.setToolTip(LEGEND)
         self.heatmaps.cell_clicked.connect(self._on_cell)
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
@@ -327,10 +329,14 @@ class LayerView(QWidget):
 
 
 def _caption(optimizer: str, layer: int, lr: float, step: int) -> str:
-    rule = (f"W<sub>new</sub> = W<sub>old</sub> + ΔW &nbsp;with&nbsp; ΔW = −η∇W "
-            f"(η = {number_plain(lr, 4)})")
-    if optimizer != "gd":
-        rule = (f"W<sub>new</sub> = W<sub>old</sub> + ΔW, where ΔW is {OPTIMIZER_TITLES.get(optimizer, optimizer)}'s step "
-                f"(built from ∇W and its running averages, not simply −η∇W)")
-    return (f"Update {step}, layer {layer}: {rule}. Rows: where a weight comes from; columns: where "
-            f"it goes; the bottom row is the biases. W old and W new share one colour scale.")
+    if optimizer == "gd":
+        return (f"Update {step}: W<sub>new</sub> = W<sub>old</sub> + ΔW, &nbsp;ΔW = −η∇W "
+                f"(η = {number_plain(lr, 4)})")
+    return (f"Update {step}: W<sub>new</sub> = W<sub>old</sub> + ΔW, where ΔW is "
+            f"{OPTIMIZER_TITLES.get(optimizer, optimizer)}'s step, not simply −η∇W")
+
+
+LEGEND = ("Rows: the neuron a weight comes from; columns: the neuron it goes to; the bottom row holds "
+          "the biases. Colours are symmetric around 0 for each matrix; W old and W new share one scale, "
+          "∂L/∂W and ΔW each have their own (±limit under each). Hover a cell for its values, click it "
+          "to inspect it.")

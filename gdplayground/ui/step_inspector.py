@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor, QCursor, QPalette
 from PySide6.QtWidgets import (
-    QComboBox, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolTip, QVBoxLayout, QWidget,
+    QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QToolTip, QVBoxLayout, QWidget,
 )
 
 from ..engine import features as feature_names
@@ -88,22 +88,18 @@ class StepInspector(QWidget):
             combo.activated.connect(self._on_combo)
         self.from_label = QLabel("from", self)
         self.to_label = QLabel("to", self)
-        chooser = QGridLayout()  # two rows, so the panel fits a narrow column
+        chooser = QHBoxLayout()
         chooser.setContentsMargins(0, 0, 0, 0)
-        chooser.addWidget(self.param_combo, 0, 0, 1, 4)
-        chooser.addWidget(self.from_label, 1, 0)
-        chooser.addWidget(self.row_combo, 1, 1)
-        chooser.addWidget(self.to_label, 1, 2)
-        chooser.addWidget(self.col_combo, 1, 3)
-        chooser.setColumnStretch(4, 1)
+        for w in (self.param_combo, self.from_label, self.row_combo, self.to_label, self.col_combo):
+            chooser.addWidget(w)
+        chooser.addStretch(1)
 
         self.title = QLabel(self)
         self.title.setObjectName("inspectorTitle")
         self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
         self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("inspectorSummary")
         self.subtitle.setWordWrap(True)
         self.math = QLabel(self)
         self.math.setObjectName("inspectorMath")
@@ -200,12 +196,12 @@ class StepInspector(QWidget):
         self._names, self._shapes, self._sizes, self._features = layout.names, layout.shapes, sizes, features
         self._building = True
         self.param_combo.clear()
-        for name in layout.names:
+        for k, name in enumerate(layout.names):
             layer = int(name[1:])
-            text = f"{name}  (weights into layer {layer})" if name.startswith("W") else f"{name}  (biases of layer {layer})"
-            if layer == len(sizes) - 1:
-                text = f"{name}  ({'weights into' if name.startswith('W') else 'biases of'} the output)"
-            self.param_combo.addItem(text, name)
+            where = "the output" if layer == len(sizes) - 1 else f"layer {layer}"
+            tip = f"weights into {where}" if name.startswith("W") else f"biases of {where}"
+            self.param_combo.addItem(name, name)
+            self.param_combo.setItemData(k, tip, Qt.ItemDataRole.ToolTipRole)
         self._building = False
         if not self._valid(self._name, self._position):
             self._name, self._position = layout.names[0], (0, 0)
@@ -263,7 +259,8 @@ class StepInspector(QWidget):
 
     # -- rendering ----------------------------------------------------------------------------
     def _show_empty(self, message: str) -> None:
-        self.title.setText(describe_param(self._name, self._position, self._sizes, self._features) if self._sizes else "")
+        self.title.setText(f"<b>{self._short_name()}</b>" if self._sizes else "")
+        self.title.setToolTip(describe_param(self._name, self._position, self._sizes, self._features) if self._sizes else "")
         self.subtitle.setText("")
         self.math.setText(f"<p>{html.escape(message)}</p>")
         self.check_button.setEnabled(False)
@@ -271,11 +268,13 @@ class StepInspector(QWidget):
     def _render(self) -> None:
         e, rec = self._explanation, self._record
         assert e is not None and rec is not None
-        self.title.setText(describe_param(self._name, self._position, self._sizes, self._features))
         n = len(rec.batch)
         batch = "the whole training set" if n == len(self._setup.y) else f"a batch of {n} example" + ("" if n == 1 else "s")
         title = OPTIMIZER_TITLES.get(e.optimizer, e.optimizer)
-        self.subtitle.setText(f"Update {rec.step}, {title}, on {batch}. {e.summary}")
+        self.title.setText(f"<b>{self._short_name()}</b> &nbsp;·&nbsp; update {rec.step} &nbsp;·&nbsp; {title} "
+                           f"&nbsp;·&nbsp; {batch}")
+        self.title.setToolTip(describe_param(self._name, self._position, self._sizes, self._features))
+        self.subtitle.setText(e.summary)
         self._tips = {t.key: _tip(t) for t in e.given + e.constants + e.terms}
         self.math.setText(self._math_html(e))
         self.check_button.setEnabled(True)
@@ -319,6 +318,9 @@ class StepInspector(QWidget):
                 f" &nbsp;=&nbsp;{value}{warn}</td></tr>")
         parts.append(f"<table cellspacing='0' cellpadding='0' style='margin-top:4px'>{''.join(rows)}</table>")
         return "".join(parts)
+
+    def _short_name(self) -> str:
+        return f"{self._name}[{', '.join(str(p) for p in self._position)}]"
 
     def _on_link_hovered(self, link: str) -> None:
         if link.startswith("q:") and link[2:] in self._tips:

@@ -38,6 +38,9 @@ class Timeline(QWidget):
         self.label = QLabel(self)
         self.label.setObjectName("timelinePosition")
         self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("update 000,000 of 000,000 (latest)"))
+        self.details = QLabel(self)
+        self.details.setObjectName("timelineDetails")
+        self.details.setToolTip("The batch loss of the update shown (before it was applied) and the learning rate it used")
         self.back_button.clicked.connect(lambda: self._request(self.slider.value() - 1))
         self.forward_button.clicked.connect(lambda: self._request(self.slider.value() + 1))
         self.latest_button.clicked.connect(lambda: self._request(self._head))
@@ -48,6 +51,7 @@ class Timeline(QWidget):
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.latest_button)
         layout.addWidget(self.label)
+        layout.addWidget(self.details)
         self._show()
 
     def _button(self, icon: QStyle.StandardPixmap, tip: str, name: str) -> QToolButton:
@@ -79,6 +83,10 @@ class Timeline(QWidget):
 
     def text(self) -> str:
         return self.label.text()
+
+    def set_details(self, text: str) -> None:
+        """A short line about the update shown (its batch loss and learning rate)."""
+        self.details.setText(text)
 
     # -- internals ----------------------------------------------------------------------------
     def _request(self, step: int) -> None:

@@ -40,7 +40,7 @@ def test_shows_the_records_matrices_for_the_chosen_layer(view):
     # the matrix form: W_new = W_old + ΔW, ΔW = −η∇W for gradient descent
     assert np.array_equal(panels["after"][0], panels["before"][0] + panels["update"][0])
     assert np.array_equal(panels["update"][0], -rec.lr * panels["grad"][0])
-    assert "ΔW = −η∇W" in view.caption.text()
+    assert "ΔW = −η∇W" in view.caption.text() and "comes from" in view.caption.toolTip()
 
 
 def test_other_optimizers_say_the_step_is_theirs(view):

@@ -34,8 +34,10 @@ def test_shows_the_records_numbers_and_ends_in_its_w_new(inspector):
     text = inspector.math.text()
     assert f"{rec.theta_after[i]:.6g}".replace("-", "−") in text
     assert "Δw" in text and "η" in text
-    assert inspector.title.text().startswith("W2[1, 0]: from neuron 2 of layer 1 to neuron 1 of layer 2")
-    assert f"Update {rec.step}, Gradient descent" in inspector.subtitle.text()
+    assert inspector.title.toolTip() == "W2[1, 0]: from neuron 2 of layer 1 to neuron 1 of layer 2"
+    assert "<b>W2[1, 0]</b>" in inspector.title.text()
+    assert f"update {rec.step} &nbsp;·&nbsp; Gradient descent &nbsp;·&nbsp; a batch of 10 examples" in inspector.title.text()
+    assert inspector.subtitle.text().startswith("Gradient descent: step against the gradient")
 
 
 def test_adam_shows_moments_and_bias_corrections(inspector):
@@ -45,7 +47,7 @@ def test_adam_shows_moments_and_bias_corrections(inspector):
     for piece in ("m̂", "v̂", "β<sub>1</sub>", "<sup>3</sup>", "ε"):
         assert piece in text
     assert inspector.explanation().w_new == rec.theta_after[run.network.layout.index("b1", (2,))]
-    assert inspector.title.text().startswith("b1[2]: bias of neuron 3 of layer 1")
+    assert inspector.title.toolTip() == "b1[2]: bias of neuron 3 of layer 1"
     assert not inspector.row_combo.isVisibleTo(inspector)  # a bias has no "from"
 
 
