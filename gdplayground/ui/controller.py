@@ -1,19 +1,22 @@
 """The run's state machine, on the GUI thread: it owns the RunConfig and the Run and is the only
 thing that talks to the training worker.
 
-States: "idle" (nothing trained yet), "playing", "paused", "diverged". The worker trains in
-chunks granted one at a time (see worker.py); between chunks the Run belongs to the GUI thread,
-so every command that touches the Run waits for the chunk in flight (``call_when_idle``).
+States: "idle" (nothing trained yet), "playing", "paused", "diverged". Training runs in a child
+process (ProcessWorker) or, if none can be started, on a lockstep thread (ThreadWorker); see
+worker.py. A job is in flight from ``grant`` to its final chunk; meanwhile only the controller
+changes the Run (taking over each chunk), so every command that changes the Run waits for the
+job to end (``call_when_idle``; a running job is asked to stop early for it).
 
 Views never read the Run on their own schedule: the controller emits ``frame_ready`` at a steady
-rate (at most ~60 Hz, never per update) when the Run is safe to read, and the window repaints
-from it then. While playing flat out, the next chunk is granted only after that repaint has been
-painted (the event loop is about to wait again), so painting never fights the worker for the GIL.
+rate (at most ~60 Hz, never per update) when the Run may be read, and the window repaints from
+it then. With the lockstep thread the next chunk is granted only once that repaint has been
+painted, so painting never fights the worker for the GIL.
 """
 from __future__ import annotations
 
 import logging
 import math
+import os
 import time
 from typing import Any, Callable, Mapping
 
@@ -22,14 +25,19 @@ from PySide6.QtCore import QAbstractEventDispatcher, QCoreApplication, QEventLoo
 
 from ..engine.config import RunConfig
 from ..engine.run import Run
-from .worker import BUDGET_S, Chunk, Job, TrainingWorker
+from .training_process import Chunk
+from .worker import BUDGET_S, Job, ProcessWorker, ThreadWorker
 
 log = logging.getLogger(__name__)
 
 STATES = ("idle", "playing", "paused", "diverged")
 SPEEDS: tuple[float, ...] = (1.0, 5.0, 30.0, 100.0, 1000.0, math.inf)  # updates per second
 IDLE_FPS = 60  # repaint rate when something changed and nothing trains
-PLAY_FPS = 40  # repaint rate while training flat out (each repaint costs training time)
+PLAY_FPS = 36  # repaint rate while training flat out: each repaint costs training time
+MIN_BUDGET_S, MAX_BUDGET_S = 0.004, 0.025  # a chunk's time at full speed (Pause lands within it)
+PAINT_WAIT_S = 0.05  # grant anyway if no paint is reported (nothing was dirty)
+GUI_SHARE = 0.7  # while training, repaints may take at most this share of the GUI thread's time
+TRAINER_ENV = "GDPLAYGROUND_TRAINER"  # "thread" forces the lockstep thread (tests, debugging)
 EVAL_INTERVAL_S = 0.1  # full-set train/test evaluation at most 10 times a second
 _DATA_FIELDS = ("dataset", "points", "noise", "train_ratio")
 
@@ -39,9 +47,10 @@ def _data_key(config: RunConfig) -> tuple:
 
 
 class RunController(QObject):
-    """Commands: play, pause, toggle_play, step, step_epoch, reset, set_speed,
-    apply_config_changes, set_param. Everything a view shows comes from ``run``, ``config``,
-    ``metrics`` and ``eval_history`` read in a ``frame_ready`` slot."""
+    """Commands: play, pause, toggle_play, step, step_epoch, reset, restart_with, set_speed,
+    apply_config_changes, set_param, train_blocking. Everything a view shows comes from ``run``,
+    ``config``, ``metrics``, ``losses()`` and ``eval_history()`` read in a ``frame_ready`` slot.
+    Code that changes the Run itself (going back, for instance) must do it in ``call_when_idle``."""
 
     stepped = Signal(int)  # the run advanced; the new update count (once per frame at most)
     run_reset = Signal()  # a new Run was built (Reset or a change that needs a rebuild)
@@ -49,11 +58,11 @@ class RunController(QObject):
     state_changed = Signal(str)  # one of STATES
     config_changed = Signal(object)  # the RunConfig now in force (also after a refused change)
     evaluated = Signal(dict)  # train/test loss and accuracy of the current weights
-    frame_ready = Signal()  # repaint now: the Run is safe to read until the slot returns
+    frame_ready = Signal()  # repaint now: the Run may be read until the slot returns
     status_reported = Signal(str)  # a sentence for the status bar
-    failed = Signal(str)  # the worker hit an unexpected error (training paused)
+    failed = Signal(str)  # training hit an unexpected error (training paused)
 
-    def __init__(self, config: RunConfig | None = None, parent: QObject | None = None) -> None:
+    def __init__(self, config: RunConfig | None = None, parent: QObject | None = None, trainer: str | None = None) -> None:
         super().__init__(parent)
         self.config = config or RunConfig()
         self.run = self._build_run(self.config, None)
@@ -64,18 +73,31 @@ class RunController(QObject):
         self._eval_train: list[float] = []
         self._eval_test: list[float] = []
         self._last_eval = -math.inf
-        self._busy = False  # a chunk is in flight: the worker owns the Run
-        self._after_chunk: list[Callable[[], None]] = []
-        self._grant_after_paint = False
+        self._busy = False  # a job is in flight
+        self._after_job: list[Callable[[], None]] = []
         self._epoch_target: int | None = None
         self._pace_origin = 0.0
         self._pace_done = 0
         self._dirty = True
         self._advanced = False
-        self._last_frame = -math.inf
         self._closed = False
-        self.worker = TrainingWorker()
-        self.worker.chunk_trained.connect(self._on_chunk)
+        # frame cost: the repaint slot plus the painting the window reports (notify_painted)
+        self._frame_cost = 0.02
+        self._frame_paint = 0.0
+        self._frame_build = 0.0
+        # lockstep thread: the next chunk waits for the repaint to be painted
+        self.paint_sync = False  # the window reports paints: wait for them
+        self._grant_after_paint = False
+        self._paint_wait = QTimer(self)
+        self._paint_wait.setSingleShot(True)
+        self._paint_wait.setInterval(round(1000 * PAINT_WAIT_S))
+        self._paint_wait.timeout.connect(self._grant_now)
+        self._thread_worker = ThreadWorker()
+        self._thread_worker.chunk_trained.connect(self._on_chunk)
+        self.worker: ThreadWorker | ProcessWorker = self._thread_worker
+        self._process_worker: ProcessWorker | None = None
+        if (trainer or os.environ.get(TRAINER_ENV, "process")) == "process":
+            self._start_process()
         self._timer = QTimer(self)
         self._timer.setInterval(round(1000 / IDLE_FPS))
         self._timer.timeout.connect(self._on_tick)
@@ -96,7 +118,18 @@ class RunController(QObject):
 
     @property
     def busy(self) -> bool:
+        """A job is in flight: the Run may be read only in frame_ready (thread) and not changed."""
         return self._busy
+
+    @property
+    def trainer(self) -> str:
+        """"process" or "thread": where training runs now."""
+        return "process" if self.worker is self._process_worker else "thread"
+
+    @property
+    def frame_cost(self) -> float:
+        """Seconds of GUI time one repaint takes, smoothed."""
+        return self._frame_cost
 
     def suggested_lr(self) -> float:
         """A learning rate ten times smaller, for a diverged run."""
@@ -122,6 +155,7 @@ class RunController(QObject):
         self._set_state("paused" if self.run.step_count else "idle")
         self.worker.interrupt()
         self._grant_after_paint = False
+        self._paint_wait.stop()
 
     def toggle_play(self) -> None:
         self.pause() if self.state == "playing" else self.play()
@@ -142,8 +176,8 @@ class RunController(QObject):
         self.call_when_idle(lambda: self._rebuild(self.config, "Reset: back to update 0."))
 
     def restart_with(self, changes: Mapping[str, Any]) -> None:
-        """Apply ``changes`` and start again from update 0 (after a divergence, the weights
-        are too far gone to continue from)."""
+        """Apply ``changes`` and start again from update 0 (after a divergence the weights are
+        too far gone to continue from)."""
         changes = dict(changes)
         self.pause()
 
@@ -159,16 +193,17 @@ class RunController(QObject):
     def set_speed(self, updates_per_second: float) -> None:
         self.speed = float(updates_per_second)
         self._restart_pacing()
+        if self._busy and self.state == "playing" and self._epoch_target is None:
+            self.worker.interrupt()  # the job in flight was paced for the old speed
 
     def apply_config_changes(self, changes: Mapping[str, Any]) -> None:
         """Live fields (learning rate, optimizer, schedule, ...) apply from the current update on,
-        keeping the weights; anything else rebuilds the run and says so."""
+        keeping the weights, and training goes on; anything else rebuilds the run (paused) and
+        says so."""
         changes = dict(changes)
-        if self.state == "playing" and not self._needs_rebuild(changes):
-            self.call_when_idle(lambda: self._apply(changes))
-        else:
+        if not (self.state == "playing" and not self._needs_rebuild(changes)):
             self.pause()
-            self.call_when_idle(lambda: self._apply(changes))
+        self.call_when_idle(lambda: self._apply(changes))
 
     def set_param(self, name: str, position: tuple, value: float) -> None:
         """Set one weight or bias by hand; training continues from the edited network."""
@@ -211,25 +246,29 @@ class RunController(QObject):
         self._dirty = True
 
     def call_when_idle(self, fn: Callable[[], None]) -> None:
-        """Run ``fn`` now if no chunk is in flight, else as soon as the chunk is reported."""
+        """Run ``fn`` now if no job is in flight; else stop the job early and run ``fn`` as soon
+        as it has ended (playing then goes on, unless ``fn`` paused)."""
         if self._busy:
-            self._after_chunk.append(fn)
+            self._after_job.append(fn)
+            self.worker.interrupt()
         else:
             fn()
 
     def shutdown(self) -> None:
-        """Stop training and the thread (window closing)."""
+        """Stop training, the thread and the child process (window closing)."""
         if self._closed:
             return
         self._closed = True
         self._timer.stop()
+        self._paint_wait.stop()
         dispatcher = QAbstractEventDispatcher.instance()
         if dispatcher is not None:
             dispatcher.aboutToBlock.disconnect(self._on_about_to_block)
-        if not self.worker.shutdown():
-            log.warning("the training thread did not stop in time")
+        for worker in (self._thread_worker, self._process_worker):
+            if worker is not None and not worker.shutdown():
+                log.warning("the training %s did not stop in time", "thread" if worker is self._thread_worker else "process")
 
-    # -- command bodies (worker idle) -----------------------------------------------------------
+    # -- command bodies (no job in flight) ------------------------------------------------------
     def _step_once(self) -> None:
         rec = self.run.step()
         if rec is None:
@@ -245,7 +284,7 @@ class RunController(QObject):
             return
         self._epoch_target = self.run.epoch + 1
         self._set_state("playing")
-        self._grant(Job(self.run, until_epoch=self._epoch_target))
+        self._grant_next()
 
     def _needs_rebuild(self, changes: Mapping[str, Any]) -> bool:
         return any(k not in RunConfig.LIVE_FIELDS for k in changes)
@@ -269,6 +308,7 @@ class RunController(QObject):
             self._mark_changed()
             return
         what = ", ".join(_FIELD_WORDS.get(k, k) for k in changes if getattr(self.config, k) != getattr(new, k))
+        self.pause()
         self._rebuild(new, f"Changed {what}: the run starts again from update 0.")
 
     def _rebuild(self, config: RunConfig, message: str) -> None:
@@ -313,87 +353,164 @@ class RunController(QObject):
         self._dirty = True
         self._emit_frame(force_eval=True)
 
-    # -- the worker ---------------------------------------------------------------------------
+    # -- the workers --------------------------------------------------------------------------
+    def _start_process(self) -> None:
+        try:
+            worker = ProcessWorker()
+            worker.chunk_trained.connect(self._on_chunk)
+            worker.ready.connect(self._on_process_ready)
+            worker.lost.connect(self._on_process_lost)
+            worker.launch()
+        except Exception as exc:  # no child processes here: the thread serves
+            log.warning("training on a thread: cannot start a training process (%s)", exc)
+            return
+        self._process_worker = worker
+
+    def _on_process_ready(self) -> None:
+        if not self._closed:
+            self.call_when_idle(self._use_process)
+
+    def _use_process(self) -> None:
+        if self._process_worker is not None and self._process_worker.alive:
+            self.worker = self._process_worker
+
+    def _on_process_lost(self, reason: str) -> None:
+        if self._closed:
+            return
+        log.warning("training on a thread: %s", reason)
+        if self.worker is self._process_worker:
+            self.worker = self._thread_worker
+            if self._busy:  # its job will never report its end
+                self._busy = False
+                self.pause()
+                self.status_reported.emit("Training was paused: the training process stopped.")
+                self._run_pending()
+
     def _grant(self, job: Job) -> None:
         self._busy = True
         self.worker.grant(job)
 
     def _grant_next(self) -> None:
-        """Grant the next chunk of play, paced to the chosen speed."""
+        """Grant the next job of play, paced to the chosen speed."""
         if self.state != "playing" or self._busy or self._closed:
             return
-        if self._epoch_target is not None:
-            self._grant(Job(self.run, until_epoch=self._epoch_target))
-            return
-        if math.isinf(self.speed):
-            self._grant(Job(self.run))
+        lockstep = not self.worker.concurrent
+        if self._epoch_target is not None or math.isinf(self.speed):
+            budget = self._budget() if lockstep else math.inf
+            self._grant(Job(self.run, budget_s=budget, until_epoch=self._epoch_target))
             return
         allowed = math.floor(self.speed * (time.perf_counter() - self._pace_origin)) + 1 - self._pace_done
         if allowed > max(1.0, self.speed * 0.25):  # fell behind (window dragged, ...): no burst
             self._restart_pacing()
             allowed = 1
         if allowed >= 1:
-            self._grant(Job(self.run, max_updates=allowed, budget_s=BUDGET_S))
+            self._grant(Job(self.run, max_updates=allowed, budget_s=BUDGET_S if lockstep else math.inf))
 
     def _restart_pacing(self) -> None:
         self._pace_origin = time.perf_counter()
         self._pace_done = 0
 
     def _on_chunk(self, chunk: Chunk) -> None:
-        self._busy = False
-        if self._closed:
+        if self._closed or not self._busy:
             return
-        if chunk.job.run is self.run and chunk.updates:
-            self._advanced = self._dirty = True
-            self._pace_done += chunk.updates
+        current = chunk.job is not None and chunk.job.run is self.run
+        if current:
+            self.worker.absorb(self.run, chunk)
+            if chunk.updates:
+                self._advanced = self._dirty = True
+                self._pace_done += chunk.updates
+        if not chunk.final:
+            return
+        self._busy = False
         if chunk.error:
             log.error("training failed:\n%s", chunk.error)
             self._set_state("paused")
             self.failed.emit(chunk.error)
-        elif chunk.diverged and chunk.job.run is self.run:
+        elif chunk.diverged and current:
             self._enter_diverged()
         elif self._epoch_target is not None and self.run.epoch >= self._epoch_target:
             self._epoch_target = None
             self._set_state("paused")
             self.status_reported.emit(f"Epoch {self.run.epoch} done (update {self.run.step_count}).")
-        pending, self._after_chunk = self._after_chunk, []
-        for fn in pending:
-            fn()
-        if self._busy:  # a queued command started a chunk of its own
+        self._run_pending()
+        if self._busy:  # a queued command started a job of its own
             return
         if self.state != "playing":
             self._emit_frame(force_eval=True)
-        elif math.isinf(self.speed) or self._epoch_target is not None:
-            if time.perf_counter() - self._last_frame >= 1 / PLAY_FPS - BUDGET_S / 2:
-                self._emit_frame()
-                self._grant_after_paint = True  # granted once the repaint has been painted
-            else:
-                self._grant_next()
+        elif not self.worker.concurrent and (math.isinf(self.speed) or self._epoch_target is not None):
+            self._emit_frame()
+            self._await_paint()  # the next chunk is granted once this frame has been painted
+        elif self.worker.concurrent and (math.isinf(self.speed) or self._epoch_target is not None):
+            self._grant_next()  # stopped early for a command: go on
+
+    def _run_pending(self) -> None:
+        pending, self._after_job = self._after_job, []
+        for fn in pending:
+            fn()
+
+    # -- painting in step with the lockstep thread ---------------------------------------------
+    def notify_painted(self, seconds: float = 0.0) -> None:
+        """The window has painted (after it handled an update request), taking ``seconds``."""
+        self._frame_paint += seconds
+        if self.paint_sync and self._grant_after_paint:
+            self._grant_now()
 
     def _on_about_to_block(self) -> None:
+        # Without paint reports, "the event loop has nothing left to do" is the next best sign.
+        if self._grant_after_paint and not self.paint_sync:
+            self._grant_now()
+
+    def _await_paint(self) -> None:
+        self._grant_after_paint = True
+        if self.paint_sync:
+            self._paint_wait.start()
+
+    def _grant_now(self) -> None:
+        self._paint_wait.stop()
         if self._grant_after_paint:
             self._grant_after_paint = False
             self._grant_next()
 
+    def _budget(self) -> float:
+        """Lockstep: train for what is left of a frame once painting has taken its share."""
+        return min(MAX_BUDGET_S, max(MIN_BUDGET_S, 1.0 / PLAY_FPS - self._frame_cost))
+
     def _on_tick(self) -> None:
-        if self._busy or self._closed:
+        if self._closed or (self._busy and not self.worker.concurrent):
             return
-        if self._dirty:
+        painted = self._dirty
+        if painted:
             self._emit_frame()
-        if self.state == "playing" and not math.isinf(self.speed) and self._epoch_target is None:
-            self._grant_after_paint = True
+        if self.state == "playing" and not self._busy and not math.isinf(self.speed) and self._epoch_target is None:
+            if painted and not self.worker.concurrent:
+                self._await_paint()
+            else:
+                self._grant_next()
 
     # -- frames and evaluation ------------------------------------------------------------------
     def _emit_frame(self, force_eval: bool = False) -> None:
+        started = time.perf_counter()
+        self._frame_cost += 0.25 * (min(self._frame_build + self._frame_paint, 0.5) - self._frame_cost)
+        self._frame_paint = 0.0
         self._dirty = False
-        self._last_frame = time.perf_counter()
         self._sync_eval_history()
-        if force_eval or self._last_frame - self._last_eval >= EVAL_INTERVAL_S:
+        if force_eval or started - self._last_eval >= EVAL_INTERVAL_S:
             self._evaluate()
         if self._advanced:
             self._advanced = False
             self.stepped.emit(self.run.step_count)
         self.frame_ready.emit()
+        self._frame_build = time.perf_counter() - started
+        self._pace_timer()
+
+    def _pace_timer(self) -> None:
+        """While training, repaint only as often as leaves the GUI thread time for the student."""
+        interval = 1.0 / IDLE_FPS
+        if self.state == "playing" and self.worker.concurrent:
+            interval = max(interval, self._frame_cost / GUI_SHARE)
+        ms = round(1000 * min(interval, 0.1))
+        if ms != self._timer.interval():
+            self._timer.setInterval(ms)
 
     def _evaluate(self) -> None:
         self._last_eval = time.perf_counter()

@@ -6,7 +6,7 @@ import logging
 import math
 import time
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QToolBar, QVBoxLayout,
@@ -40,6 +40,9 @@ SHORTCUTS = (
 )
 _VIEW_OPTIONS = ("log_scale", "show_test", "discretize", "colorblind", "dark")
 _SLOW_ENOUGH_TO_SHOW_BATCH = 30.0  # updates/s; faster, the batch rings would only flicker
+# The network view is the costliest panel to paint (about half of a repaint, measured); while
+# training it is refreshed at most this often, the plots and counters on every repaint.
+NETWORK_HZ_WHILE_TRAINING = 15.0
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +57,7 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
         self.controller = RunController(config or self._remembered_config() or RunConfig(), self)
         self._hovered: tuple[int, int] | None = None
+        self._network_shown = 0.0
         self._rate = (time.perf_counter(), 0, 0.0)  # (time, update count, updates/s) for the status bar
         self._build_panels()
         self._build_actions()
@@ -74,6 +78,7 @@ class MainWindow(QMainWindow):
         self.boundary_plot = BoundaryPlot(self)
         self.loss_plot = LossPlot(self)
         self.state_label = QLabel(self)
+        self.state_label.setFixedWidth(self.state_label.fontMetrics().horizontalAdvance("Training: 000,000 updates/s") + 8)
         self.statusBar().addPermanentWidget(self.state_label)
 
     def _action(self, text: str, shortcut: str | QKeySequence | None, slot, tip: str = "", checkable: bool = False) -> QAction:
@@ -240,8 +245,11 @@ class MainWindow(QMainWindow):
     def _repaint(self) -> None:
         c = self.controller
         run = c.run
-        self.network_view.set_params(run.params)
-        self.network_view.set_neuron_images(neuron_images(run))
+        now = time.perf_counter()
+        if c.state != "playing" or now - self._network_shown >= 1.0 / NETWORK_HZ_WHILE_TRAINING:
+            self._network_shown = now
+            self.network_view.set_params(run.params)
+            self.network_view.set_neuron_images(neuron_images(run))
         self.boundary_plot.set_output(run.grid_output(), run.network.head.output)
         if self._hovered is not None:
             self._show_hovered()
@@ -389,6 +397,18 @@ class MainWindow(QMainWindow):
             "<p>Every number comes from a small NumPy engine with hand-written backpropagation; "
             "training runs on its own thread.</p><p>MIT licence.</p>",
         )
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.UpdateRequest:  # the window paints what is dirty now
+            started = time.perf_counter()
+            handled = super().event(event)
+            self.controller.notify_painted(time.perf_counter() - started)
+            return handled
+        handled = super().event(event)
+        if event.type() in (QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.WindowStateChange):
+            # a hidden or minimised window paints nothing: then the worker must not wait for it
+            self.controller.paint_sync = self.isVisible() and not self.isMinimized()
+        return handled
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -49,14 +49,15 @@ def _display_output(run: Run, z: np.ndarray) -> np.ndarray:
     return out
 
 
-def _picture(column: np.ndarray, n: int) -> np.ndarray:
-    img = np.nan_to_num(column.reshape(n, n), nan=0.0, posinf=1.0, neginf=-1.0)
-    return np.clip(img, -1.0, 1.0)
+def _pictures(values: np.ndarray, n: int) -> np.ndarray:
+    """(units, n, n) pictures of one layer's (n², units) values, clipped, finite."""
+    out = np.clip(np.nan_to_num(values, nan=0.0, posinf=1.0, neginf=-1.0), -1.0, 1.0)
+    return np.ascontiguousarray(out.T).reshape(-1, n, n)
 
 
 def neuron_images(run: Run, n: int = COARSE) -> list[list[np.ndarray]]:
     """One list per layer (inputs, hidden..., output) of n×n pictures in [-1, 1]."""
-    return [[_picture(values[:, j], n) for j in range(values.shape[1])] for values in _layer_values(run, n)]
+    return [list(_pictures(values, n)) for values in _layer_values(run, n)]
 
 
 def neuron_image(run: Run, layer: int, index: int, n: int = 100) -> np.ndarray | None:
@@ -64,4 +65,4 @@ def neuron_image(run: Run, layer: int, index: int, n: int = 100) -> np.ndarray |
     layers = _layer_values(run, n)
     if not (0 <= layer < len(layers) and 0 <= index < layers[layer].shape[1]):
         return None
-    return _picture(layers[layer][:, index], n)
+    return _pictures(layers[layer][:, index : index + 1], n)[0]

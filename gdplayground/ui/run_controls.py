@@ -126,7 +126,8 @@ class RunControls(QWidget):
             val = QLabel("–", box)
             val.setObjectName(f"counter_{key}")
             val.setFont(value_font)
-            val.setMinimumWidth(val.fontMetrics().horizontalAdvance("0.00000") + 4)
+            # a fixed size: new text must not lay out the window again on every repaint
+            val.setFixedSize(val.fontMetrics().horizontalAdvance("00,000,000") + 4, val.fontMetrics().height() + 2)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(cap, 0, col)
             grid.addWidget(val, 1, col)
