@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import multiprocessing
 import platform
 import sys
 import time
@@ -31,6 +32,8 @@ WEIGHT_DECAY = 1e-3  # non-zero, so the decay term of every rule is exercised to
 FD_STEP = 1e-5  # central differences: truncation ~h², rounding ~eps/h, both far below the bound
 GRAD_TOLERANCE = 1e-6
 RULE_TOLERANCE = 1e-9  # the engine and the copy here may round differently, nothing more
+CHILD_UPDATES = 5
+CHILD_TIMEOUT_S = 30.0  # a cold start of a frozen app on a slow disk can take seconds
 
 
 class CheckFailed(Exception):
@@ -251,6 +254,46 @@ def check_gradient(config: RunConfig) -> str:
     return f"{theta.size} weights, relative error {error:.1e}"
 
 
+def _child_config() -> RunConfig:
+    return RunConfig(dataset="moons", hidden=(5,), optimizer="adam", lr=0.01, seed=11)
+
+
+def _train_in_child(conn) -> None:
+    """Runs in the spawned process: train, send the weights back."""
+    run = Run(_child_config())
+    run.train(steps=CHILD_UPDATES)
+    conn.send(np.array(run.theta))
+    conn.close()
+
+
+def check_child_process() -> str:
+    """The window trains in a spawned child process: one starts (inside a frozen bundle too,
+    where the child is the app's own executable) and computes what this process computes."""
+    ctx = multiprocessing.get_context("spawn")
+    answer, send_end = ctx.Pipe(duplex=False)
+    began = time.perf_counter()
+    child = ctx.Process(target=_train_in_child, args=(send_end,), daemon=True, name="gdplayground-self-test")
+    child.start()
+    send_end.close()
+    try:
+        if not answer.poll(CHILD_TIMEOUT_S):
+            raise CheckFailed(f"no answer from the child process within {CHILD_TIMEOUT_S:g} s")
+        theta = answer.recv()
+    except EOFError:
+        child.join(5)
+        raise CheckFailed(f"the child process ended without answering (exit code {child.exitcode})") from None
+    finally:
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+    seconds = time.perf_counter() - began
+    here = Run(_child_config())
+    here.train(steps=CHILD_UPDATES)
+    if not _identical(theta, np.array(here.theta)):
+        raise CheckFailed(f"{CHILD_UPDATES} updates in the child differ from the same updates here")
+    return f"answered in {seconds:.2f} s, {CHILD_UPDATES} updates bit-identical to this process's"
+
+
 WINDOW_MODULES = ("PySide6.QtWidgets", "PySide6.QtSvg", "PySide6.QtOpenGLWidgets", "pyqtgraph")
 
 
@@ -297,6 +340,7 @@ def checks() -> list[tuple[str, Callable[[], str]]]:
     for name in optimizers.NAMES:
         t = _Training(name)
         found += [(name, t.training), (f"{name} rule", t.rule), (f"{name} undo", t.back)]
+    found.append(("child process", check_child_process))
     found.append(("window libraries", check_window_modules))
     return found
 

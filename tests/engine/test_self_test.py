@@ -69,8 +69,12 @@ def test_a_wrong_update_rule_fails_only_that_rule(monkeypatch):
 
     monkeypatch.setitem(optimizers._RULES, "adam", (init, off_by_a_little, keys))
     failed, lines = _run()
-    assert _failures(lines) == [line for line in lines if line.startswith("FAIL adam rule: update 1 differs")]
-    assert failed == 1
+    rule = [line for line in lines if line.startswith("FAIL adam rule: update 1 differs")]
+    # The spawned child imports the engine afresh, without the bug: it disagrees with this one.
+    child = [line for line in lines if line.startswith("FAIL child process: 5 updates in the child differ")]
+    assert len(rule) == len(child) == 1
+    assert _failures(lines) == rule + child
+    assert failed == 2
 
 
 def test_an_update_not_applied_as_recorded_fails(monkeypatch):
@@ -120,6 +124,25 @@ def test_a_missing_window_module_fails(monkeypatch):
     monkeypatch.setattr(self_test, "WINDOW_MODULES", ("PySide6.QtWidgets", "no_such_module_here"))
     _, lines = _run()
     assert _failures(lines) == [next(line for line in lines if line.startswith("FAIL window libraries: ModuleNotFoundError"))]
+
+
+def test_a_child_that_computes_differently_fails(monkeypatch):
+    # The child imports the module afresh, so only this process sees the other seed.
+    monkeypatch.setattr(self_test, "_child_config", lambda: self_test.RunConfig(dataset="moons", hidden=(5,), seed=12))
+    assert "FAIL child process: 5 updates in the child differ" in self_test_output()
+
+
+def _die(conn) -> None:
+    sys.exit(3)
+
+
+def test_a_child_that_dies_fails(monkeypatch):
+    monkeypatch.setattr(self_test, "_train_in_child", _die)
+    assert "FAIL child process: the child process ended without answering (exit code 3)" in self_test_output()
+
+
+def self_test_output() -> str:
+    return "\n".join(_run()[1])
 
 
 def test_cli_exit_status_is_non_zero_on_failure(monkeypatch, capsys):
