@@ -15,12 +15,11 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtCore import QLineF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
 from .. import colors
 from .geometry import Geometry
-from .painting import blend
 
 LEVELS = 24
 # Thickness and colour strength follow tanh(|w| / SCALE): a fixed curve, not one relative to the
@@ -31,6 +30,12 @@ MIN_WIDTH, MIN_ALPHA, DARK_MIN_ALPHA, FADED = 0.8, 0.25, 0.4, 0.22
 NON_FINITE = 2 * (LEVELS + 1)
 BUDGET = 0.25  # the largest share of the GUI thread that re-rendering connections may take
 SLOW = 0.008  # s: a smooth render slower than this is replaced by a fast one while weights stream
+
+
+def blend(color: QColor, background: QColor, alpha: float) -> QColor:
+    """``color`` at ``alpha`` over ``background``, as an opaque colour: translucent pens and
+    brushes are several times slower in the raster engine, and here nothing needs to show through."""
+    return QColor.fromRgbF(*(alpha * c + (1 - alpha) * b for c, b in zip(color.getRgbF()[:3], background.getRgbF()[:3])))
 
 
 def strength(values: np.ndarray) -> np.ndarray:
@@ -125,11 +130,18 @@ def draw_edges(p: QPainter, geo: Geometry, pens: Pens, index: list[np.ndarray], 
     k, on = np.concatenate(flat), np.concatenate(layers)
     level = np.where(k == NON_FINITE, -1, k % (LEVELS + 1))
     order = np.lexsort((level, on))
-    paths = [path for ps in geo.edge_paths for path in ps]
+    shapes = [shape for ps in geo.edge_paths for shape in ps]
     current = None
     for e in order.tolist():
         pen = (pens.normal if on[e] else pens.faded)[k[e]]
         if pen is not current:
             p.setPen(pen)
             current = pen
-        p.drawPath(paths[e])
+        draw_shape(p, shapes[e])
+
+
+def draw_shape(p: QPainter, shape: QPainterPath | QLineF) -> None:
+    if isinstance(shape, QLineF):
+        p.drawLine(shape)
+    else:
+        p.drawPath(shape)

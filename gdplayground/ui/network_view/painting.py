@@ -3,11 +3,12 @@ explain-mode glow, with a QPainter from cached geometry."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen
 
 from .. import colors
 from . import naming
+from .edges import blend, draw_shape
 from .geometry import TOP_ROW, Geometry, Structure, control_width
 
 BIAS_SCALE = 2.0  # a bias of ±2 shows the full colour, like a connection of |w| ≈ 2
@@ -27,13 +28,7 @@ def draw_edge_accent(p: QPainter, geo: Geometry, layer: int, e: int, pen: QPen, 
         accent.setColor(color)
         accent.setStyle(Qt.PenStyle.SolidLine)
     p.setPen(accent)
-    p.drawPath(geo.edge_paths[layer - 1][e])
-
-
-def blend(color: QColor, background: QColor, alpha: float) -> QColor:
-    """``color`` at ``alpha`` over ``background``, as an opaque colour: translucent pens and
-    brushes are several times slower in the raster engine, and here nothing needs to show through."""
-    return QColor.fromRgbF(*(alpha * c + (1 - alpha) * b for c, b in zip(color.getRgbF()[:3], background.getRgbF()[:3])))
+    draw_shape(p, geo.edge_paths[layer - 1][e])
 
 
 def _band(geo: Geometry, s: Structure, phase: str, layer: int | None) -> QRectF:
@@ -76,16 +71,26 @@ def draw_caption(p: QPainter, geo: Geometry, s: Structure, palette: QPalette, ph
     p.drawText(QRectF(x, band.bottom() + 4, width, 22), Qt.AlignmentFlag.AlignCenter, caption)
 
 
-def draw_node(p: QPainter, rect: QRectF, image: QImage | None, palette: QPalette, active: bool) -> None:
+class NodeStyle:
+    """Pens and fills for node frames, made once per paint rather than once per node."""
+
+    def __init__(self, palette: QPalette) -> None:
+        text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+        self.frame = QPen(blend(text, window, 0.45), 1)
+        self.frame_off = QPen(blend(text, window, 0.35), 1, Qt.PenStyle.DashLine)
+        self.empty = palette.color(QPalette.ColorRole.Midlight)
+        self.empty_off = window
+
+
+def draw_node(p: QPainter, rect: QRectF, picture: tuple[QImage, QRect] | None, style: NodeStyle, active: bool) -> None:
     """A node's picture (or a neutral square before pictures arrive) in a thin frame; call with
     antialiasing off: rects are on whole pixels."""
     r = rect.toRect()
-    if image is not None:
-        p.drawImage(r.topLeft(), image)
+    if picture is not None:
+        p.drawImage(r.topLeft(), *picture)
     else:
-        p.fillRect(r, palette.color(QPalette.ColorRole.Midlight if active else QPalette.ColorRole.Window))
-    border = blend(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window), 0.45 if active else 0.35)
-    p.setPen(QPen(border, 1.0, Qt.PenStyle.SolidLine if active else Qt.PenStyle.DashLine))
+        p.fillRect(r, style.empty if active else style.empty_off)
+    p.setPen(style.frame if active else style.frame_off)
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRect(r.adjusted(-1, -1, 0, 0))
 

@@ -318,6 +318,7 @@ class NetworkView(QWidget):
 
     def _draw_nodes(self, p: QPainter, geo: Geometry, pal: QPalette) -> None:
         s, background = self._s, pal.color(QPalette.ColorRole.Window)
+        style = painting.NodeStyle(pal)
         for name, rect in geo.feature_rects.items():
             on = name in s.active
             i = s.active.index(name) if on else -1
@@ -326,10 +327,10 @@ class NetworkView(QWidget):
                 image = self._images.neuron(0, i, size)
             else:  # the feature's own picture until the caller sends one, dimmed when off
                 image = self._images.feature(name, size, None if on else background)
-            painting.draw_node(p, rect, image, pal, on)
+            painting.draw_node(p, rect, image, style, on)
         for l, rects in enumerate(geo.node_rects[1:], start=1):
             for i, rect in enumerate(rects):
-                painting.draw_node(p, rect, self._images.neuron(l, i, int(rect.width())), pal, True)
+                painting.draw_node(p, rect, self._images.neuron(l, i, int(rect.width())), style, True)
         highlight = pal.color(QPalette.ColorRole.Highlight)
         if self._phase is not None and self._phase[0] in ("forward", "backward", "loss"):
             layer = s.output_layer if self._phase[0] == "loss" else self._phase[1]
