@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPalette
+from PySide6.QtGui import QColor, QHelpEvent
 from PySide6.QtWidgets import QToolTip
 
 from gdplayground import Run, RunConfig
@@ -194,6 +194,9 @@ def test_hovering_a_connection_shows_its_value(qtbot, make_view):
     QToolTip.hideText()
     view.event(QHelpEvent(QEvent.Type.ToolTip, point, view.mapToGlobal(point)))
     assert QToolTip.text().startswith("W2[1, 0] = 0.4213 (from neuron 2 of layer 1 to neuron 1 of layer 2)")
+    params["W2"][1, 0] = -2.5  # while the tooltip is up, training changes the weight: it follows
+    view.set_params(params)
+    assert QToolTip.text().startswith("W2[1, 0] = -2.5000 (from")
     bias = view.param_point("b3", (0,))
     view.event(QHelpEvent(QEvent.Type.ToolTip, bias, view.mapToGlobal(bias)))
     assert QToolTip.text().startswith("b3[0] = 0.1000 (bias of the output (layer 3))")
@@ -364,6 +367,7 @@ def test_demo_screenshots(qtbot, tmp_path):
             view.set_selected("W2", (3, 1))
             view.show()
             qtbot.waitExposed(view)
+            qtbot.mouseMove(view, QPoint(2, 2))  # a move, wherever the last view left the mouse
             qtbot.mouseMove(view, view.node_point(2, 0))
             image = fresh_grab(qtbot, view)
             path = out / f"network_view_{theme}_{w}x{h}.png"

@@ -13,9 +13,10 @@ Everything else (nodes, hover, selection) repaints over the cached layer.
 from __future__ import annotations
 
 import time
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
-from PySide6.QtCore import QLineF, QSize, Qt
+from PySide6.QtCore import QLineF, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPixmap
 
 from .. import colors
@@ -30,6 +31,8 @@ MIN_WIDTH, MIN_ALPHA, DARK_MIN_ALPHA, FADED = 0.8, 0.25, 0.4, 0.22
 NON_FINITE = 2 * (LEVELS + 1)
 BUDGET = 0.25  # the largest share of the GUI thread that re-rendering connections may take
 SLOW = 0.008  # s: a smooth render slower than this is replaced by a fast one while weights stream
+SETTLE_MS = 250  # no new weights for this long: the stream has stopped, draw smoothly
+STREAM_GAP = 0.1  # s: weights changing again within this are a stream (training), not a Step
 
 
 def blend(color: QColor, background: QColor, alpha: float) -> QColor:
@@ -81,33 +84,70 @@ class Pens:
         return MIN_WIDTH + (self.max_width - MIN_WIDTH) * level / LEVELS
 
 
-class EdgeLayer:
-    """A pixmap with the background, the explain-mode glow and every connection."""
+class EdgeLayer(QObject):
+    """A pixmap with the background, the explain-mode glow and every connection, and when to
+    re-render it. ``wanted`` asks the owner for a repaint."""
 
-    def __init__(self) -> None:
+    wanted = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self.pixmap: QPixmap | None = None
         self.invalid = True  # must re-render before the next paint (size, structure, palette, phase)
         self.dirty = False  # weights changed: re-render when the budget allows
-        self.cost = 0.0
-        self.smooth_cost = 0.0
+        self.cost = self.smooth_cost = 0.0
         self.smooth = False  # whether the pixmap was last rendered with antialiasing
-        self.last = -1e9
+        self.last = self._last_change = -1e9
+        self.streaming = False
+        self._budget_timer = QTimer(self, singleShot=True)
+        self._budget_timer.timeout.connect(self.wanted)
+        self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
+        self._settle_timer.timeout.connect(self._settled)
+
+    def weights_changed(self) -> None:
+        now = time.perf_counter()
+        # a stream is weights changing again soon after; one Step is drawn smoothly at once
+        self.streaming = now - self._last_change < STREAM_GAP
+        self._last_change = now
+        self.dirty = True
+        self._settle_timer.start()
+        self.schedule()
+
+    def schedule(self) -> None:
+        """Repaint now, or when re-rendering the connections fits the budget again."""
+        wait = self.wait() if self.dirty else 0.0
+        if wait <= 0.0:
+            self.wanted.emit()
+        elif not self._budget_timer.isActive():
+            self._budget_timer.start(max(int(wait * 1000), 1))
+
+    def pending(self) -> bool:
+        return self.dirty or self.invalid or (not self.smooth and self._settle_timer.isActive())
+
+    def _settled(self) -> None:
+        self.streaming = False
+        if not self.smooth:
+            self.invalid = True
+            self.wanted.emit()
 
     def wait(self) -> float:
         """Seconds until a re-render keeps within BUDGET."""
         return max(0.0, self.last + self.cost / BUDGET - time.perf_counter())
 
-    def needs_render(self) -> bool:
-        return self.invalid or (self.dirty and self.wait() <= 0.0)
+    def render_if_needed(self, size: QSize, dpr: float, draw: Callable[[QPainter], None]) -> None:
+        if self.invalid or (self.dirty and self.wait() <= 0.0):
+            self.render(size, dpr, draw)
+        elif self.dirty:
+            self.schedule()
 
-    def render(self, size: QSize, dpr: float, draw, streaming: bool) -> None:
+    def render(self, size: QSize, dpr: float, draw: Callable[[QPainter], None]) -> None:
         """Re-render through ``draw(painter)`` and remember what it cost."""
         start = time.perf_counter()
         if self.pixmap is None or self.pixmap.size() != size * dpr:
             self.pixmap = QPixmap(size * dpr)
             self.pixmap.setDevicePixelRatio(dpr)
         p = QPainter(self.pixmap)
-        self.smooth = not (streaming and self.smooth_cost > SLOW)
+        self.smooth = not (self.streaming and self.smooth_cost > SLOW)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, self.smooth)
         draw(p)
         p.end()
@@ -116,6 +156,23 @@ class EdgeLayer:
         self.cost = self.last - start
         if self.smooth:
             self.smooth_cost = self.cost
+
+
+def read_params(params: Mapping[str, np.ndarray], sizes: Sequence[int]) -> tuple[list, list, list]:
+    """Copies of the weights (raveled, per W_l; None if missing or misshapen), their pen indices,
+    and the biases (per network layer, None for the inputs or if misshapen)."""
+    shapes = list(zip(sizes[:-1], sizes[1:]))
+    ws = [params.get(f"W{l}") for l in range(1, len(sizes))]
+    ok = [w is not None and np.shape(w) == shape for w, shape in zip(ws, shapes)]
+    # one copy and one bucketing for the whole network: NumPy's cost here is the call count
+    flat = np.concatenate([np.ravel(w) if good else np.full(a * b, np.nan) for w, good, (a, b) in zip(ws, ok, shapes)]).astype(float)
+    cuts = np.cumsum([a * b for a, b in shapes])[:-1]
+    weights = [w if good else None for w, good in zip(np.split(flat, cuts), ok)]
+    biases: list[np.ndarray | None] = [None]
+    for l in range(1, len(sizes)):
+        b = params.get(f"b{l}")
+        biases.append(np.array(b, dtype=float) if b is not None and np.shape(b) == (sizes[l],) else None)
+    return weights, np.split(buckets(flat), cuts), biases
 
 
 def draw_edges(p: QPainter, geo: Geometry, pens: Pens, index: list[np.ndarray], focus: set[int] | None) -> None:

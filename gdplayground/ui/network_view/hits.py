@@ -55,3 +55,13 @@ def param_point(geo: Geometry, s: Structure, widths: list[np.ndarray], name: str
         if target_at(geo, s, widths, x, y) == ("param", name, tuple(position)):
             return x, y
     return points[mid][0], points[mid][1]
+
+
+def neuron_of(s: Structure, target: Target | None) -> tuple[int, int]:
+    """(layer, index) of the network neuron ``target`` is, or (-1, -1): an inactive feature is
+    not in the network."""
+    if target is not None and target[0] == "node":
+        return target[1], target[2]
+    if target is not None and target[0] == "feature" and target[1] in s.active:
+        return 0, s.active.index(target[1])
+    return -1, -1

@@ -7,6 +7,8 @@ import math
 from ...engine import features
 from .geometry import Structure
 
+LAST_FEATURE = "At least one input feature must stay on: turn another one on first."
+
 ACTIVATION_LABELS: dict[str, str] = {
     "tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid", "linear": "Linear",
     "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish", "softplus": "Softplus",
@@ -58,3 +60,19 @@ def layers(n: int) -> str:
 
 def neurons(n: int) -> str:
     return f"{n} neuron" + ("" if n == 1 else "s")
+
+
+def describe(s: Structure, target: tuple, value: float | None) -> str:
+    """Tooltip text for ("feature", name), ("node", layer, index) or ("param", name, position)."""
+    if target[0] == "feature":
+        label, on = feature_label(target[1]), target[1] in s.active
+        if on and len(s.active) == 1:
+            return f"{label} is on. {LAST_FEATURE}"
+        return f"{label} is {'on' if on else 'off'}: click to turn it {'off' if on else 'on'}."
+    if target[0] == "node":
+        layer, i = target[1], target[2]
+        act = s.activations[layer - 1] if layer <= len(s.hidden) else None
+        kind = f" ({ACTIVATION_LABELS.get(act, act)})" if act else ""
+        text = neuron(s, layer, i)
+        return f"{text[0].upper()}{text[1:]}{kind}: its output over the input plane."
+    return param(s, target[1], target[2], value) + "\nClick to type a new value."

@@ -8,25 +8,23 @@ as signals and nothing changes until the owner calls ``set_structure``/``set_par
 """
 from __future__ import annotations
 
-import time
 from typing import Mapping, Sequence
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QCursor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent, QStatusTipEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import QCursor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent, QStatusTipEvent
 from PySide6.QtWidgets import QApplication, QSizePolicy, QToolTip, QWidget
 
 from .. import colors
-from . import edges, geometry, hits, images, naming, painting
+from . import edges, geometry, hits, images, naming, scene
 from .controls import MAX_LAYERS, MAX_NEURONS, LayerControls, LayerCountControls
 from .editor import ParamEditor
+from .naming import LAST_FEATURE
 from .geometry import Geometry, Structure
 from .hits import Target
+from .scene import Scene
 
-LAST_FEATURE = "At least one input feature must stay on: turn another one on first."
 PHASES = ("forward", "loss", "backward", "update")
-SETTLE_MS = 250  # no new weights for this long: the stream has stopped, draw smoothly
-STREAM_GAP = 0.1  # s: weights changing again within this are a stream (training), not a Step
 
 
 class NetworkView(QWidget):
@@ -46,13 +44,8 @@ class NetworkView(QWidget):
         self._s: Structure | None = None
         self._geo: Geometry | None = None
         self._pens: edges.Pens | None = None
-        self._layer = edges.EdgeLayer()
-        self._render_timer = QTimer(self, singleShot=True)
-        self._render_timer.timeout.connect(self.update)
-        self._streaming = False
-        self._last_change = -1e9
-        self._settle_timer = QTimer(self, singleShot=True, interval=SETTLE_MS)
-        self._settle_timer.timeout.connect(self._settled)
+        self._layer = edges.EdgeLayer(self)
+        self._layer.wanted.connect(self.update)
         self._pens_key: tuple = ()
         self._weights: list[np.ndarray | None] = []  # per W_l, raveled copies
         self._buckets: list[np.ndarray] = []
@@ -101,30 +94,14 @@ class NetworkView(QWidget):
         pens; the repaint does the rest."""
         if self._s is None:
             return
-        sizes = self._s.sizes
-        shapes = list(zip(sizes[:-1], sizes[1:]))
-        ws = [params.get(f"W{l}") for l in range(1, len(sizes))]
-        ok = [w is not None and np.shape(w) == shape for w, shape in zip(ws, shapes)]
-        # one copy and one bucketing for the whole network: NumPy's cost here is the call count
-        flat = np.concatenate([np.ravel(w) if good else np.full(a * b, np.nan) for w, good, (a, b) in zip(ws, ok, shapes)]).astype(float)
-        cuts = np.cumsum([a * b for a, b in shapes])[:-1]
-        buckets = np.split(edges.buckets(flat), cuts)
-        weights = [w if good else None for w, good in zip(np.split(flat, cuts), ok)]
-        biases = [None]
-        for l in range(1, len(sizes)):
-            b = params.get(f"b{l}")
-            biases.append(np.array(b, dtype=float) if b is not None and np.shape(b) == (sizes[l],) else None)
-        self._weights, self._biases = weights, biases
+        weights, buckets, self._biases = edges.read_params(params, self._s.sizes)
+        self._weights = weights
         if len(buckets) != len(self._buckets) or not all(map(np.array_equal, buckets, self._buckets)):
             self._buckets = buckets
-            self._layer.dirty = True
-            now = time.perf_counter()
-            # a stream is weights changing again soon after; one Step is drawn smoothly at once
-            self._streaming = now - self._last_change < STREAM_GAP
-            self._last_change = now
-            self._settle_timer.start()
+            self._layer.weights_changed()
+        else:
+            self.update()  # biases may have changed
         self._refresh_tooltip()
-        self._schedule()
 
     def set_neuron_images(self, images_: Sequence[Sequence[np.ndarray]]) -> None:
         self._images.set_raw([list(layer) for layer in images_])
@@ -147,7 +124,7 @@ class NetworkView(QWidget):
     def connections_pending(self) -> bool:
         """True while new weights wait for the rendering budget (see edges.py); a screenshot
         taken now would show the previous ones."""
-        return self._layer.dirty or self._layer.invalid or (not self._layer.smooth and self._settle_timer.isActive())
+        return self._layer.pending()
 
     # --- positions, for tests and for the owner (e.g. to place a callout) ------------------
 
@@ -259,105 +236,14 @@ class NetworkView(QWidget):
             p.fillRect(self.rect(), pal.color(QPalette.ColorRole.Window))
             return
         geo, pens = self._geometry(), self._ensure_pens()
-        if self._layer.needs_render():
-            self._layer.render(self.size(), self.devicePixelRatioF(), lambda q: self._draw_edge_layer(q, geo, pens, pal), self._streaming)
-        elif self._layer.dirty:
-            self._schedule()
+        frame = Scene(self._s, self._images, self._buckets, self._biases, self._hover, self._selected, self._phase)
+        draw = lambda q: scene.draw_edge_layer(q, geo, pens, pal, frame, self.width(), self.height())  # noqa: E731
+        self._layer.render_if_needed(self.size(), self.devicePixelRatioF(), draw)
         p.drawPixmap(0, 0, self._layer.pixmap)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._draw_param_accents(p, geo, pens, pal)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)  # nodes and markers sit on whole pixels
-        self._draw_nodes(p, geo, pal)
-        painting.draw_biases(p, geo, self._biases, pal)
-        self._draw_bias_accents(p, geo, pal)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painting.draw_labels(p, geo, self._s, pal, self.width())
-        if self._phase is not None:
-            painting.draw_caption(p, geo, self._s, pal, *self._phase)
-
-    def _draw_edge_layer(self, p: QPainter, geo: Geometry, pens: edges.Pens, pal: QPalette) -> None:
-        p.fillRect(QRectF(0, 0, self.width(), self.height()), pal.color(QPalette.ColorRole.Window))
-        if self._phase is not None:
-            painting.draw_phase(p, geo, self._s, pal, *self._phase)
-        edges.draw_edges(p, geo, pens, self._buckets, self._edge_focus())
-
-    def _settled(self) -> None:
-        self._streaming = False
-        if not self._layer.smooth:
-            self._layer.invalid = True
-            self.update()
-
-    def _schedule(self) -> None:
-        """Repaint now, or when re-rendering the connections fits the budget again."""
-        wait = self._layer.wait() if self._layer.dirty else 0.0
-        if wait <= 0.0:
-            self.update()
-        elif not self._render_timer.isActive():
-            self._render_timer.start(max(int(wait * 1000), 1))
-
-    def _edge_focus(self) -> set[int] | None:
-        if self._phase is None or self._phase[0] == "update":
-            return None
-        phase, layer = self._phase
-        return {self._s.output_layer} if phase == "loss" else ({layer} if layer is not None else None)
-
-    def _draw_param_accents(self, p: QPainter, geo: Geometry, pens: edges.Pens, pal: QPalette) -> None:
-        """The selected connection gets a halo, the hovered one is redrawn on top, bolder."""
-        for target, halo in ((self._selected, True), (self._hover_param(), False)):
-            if target is None or target[0][0] != "W":
-                continue
-            name, (i, j) = target
-            layer = int(name[1:])
-            e = i * self._s.sizes[layer] + j
-            pen = pens.normal[int(self._buckets[layer - 1][e])] if layer - 1 < len(self._buckets) else pens.normal[-1]
-            if halo:
-                color = QColor(pal.color(QPalette.ColorRole.Highlight))
-                color.setAlphaF(0.55)
-                painting.draw_edge_accent(p, geo, layer, e, pen, 8.0, color)
-            painting.draw_edge_accent(p, geo, layer, e, pen, 1.5 if not halo else 0.0, None)
-
-    def _draw_nodes(self, p: QPainter, geo: Geometry, pal: QPalette) -> None:
-        s, background = self._s, pal.color(QPalette.ColorRole.Window)
-        style = painting.NodeStyle(pal)
-        for name, rect in geo.feature_rects.items():
-            on = name in s.active
-            i = s.active.index(name) if on else -1
-            size = int(rect.width())
-            if on and self._images.has(0, i):
-                image = self._images.neuron(0, i, size)
-            else:  # the feature's own picture until the caller sends one, dimmed when off
-                image = self._images.feature(name, size, None if on else background)
-            painting.draw_node(p, rect, image, style, on)
-        for l, rects in enumerate(geo.node_rects[1:], start=1):
-            for i, rect in enumerate(rects):
-                painting.draw_node(p, rect, self._images.neuron(l, i, int(rect.width())), style, True)
-        highlight = pal.color(QPalette.ColorRole.Highlight)
-        if self._phase is not None and self._phase[0] in ("forward", "backward", "loss"):
-            layer = s.output_layer if self._phase[0] == "loss" else self._phase[1]
-            for rect in geo.node_rects[layer] if layer is not None and 0 <= layer < len(geo.node_rects) else ():
-                painting.draw_outline(p, rect, highlight, 2)
-        hovered = self._hover_rect(geo)
-        if hovered is not None:
-            painting.draw_outline(p, hovered, highlight, 2)
-
-    def _draw_bias_accents(self, p: QPainter, geo: Geometry, pal: QPalette) -> None:
-        for target, color in ((self._selected, pal.color(QPalette.ColorRole.Highlight)),
-                              (self._hover_param(), pal.color(QPalette.ColorRole.WindowText))):
-            if target is not None and target[0][0] == "b":
-                rect = geo.bias_rects[int(target[0][1:])][target[1][0]]
-                painting.draw_outline(p, rect, color, 2)
+        scene.draw_overlay(p, geo, pens, pal, frame, self.width())
 
     def _hover_param(self) -> tuple[str, tuple[int, ...]] | None:
         return (self._hover[1], self._hover[2]) if self._hover and self._hover[0] == "param" else None
-
-    def _hover_rect(self, geo: Geometry) -> QRectF | None:
-        if self._hover is None:
-            return None
-        if self._hover[0] == "feature":
-            return geo.feature_rects[self._hover[1]]
-        if self._hover[0] == "node":
-            return geo.node_rects[self._hover[1]][self._hover[2]]
-        return None
 
     # --- mouse, tooltips, editing ----------------------------------------------------------
 
@@ -365,7 +251,7 @@ class NetworkView(QWidget):
         target = self.target_at(event.position())
         if target != self._hover:
             self._hover = target
-            self._set_hovered_neuron(self._neuron_of(target))
+            self._set_hovered_neuron(hits.neuron_of(self._s, target))
             if target is not None and target[0] in ("feature", "param"):
                 self.setCursor(Qt.CursorShape.PointingHandCursor)
             else:
@@ -412,13 +298,6 @@ class NetworkView(QWidget):
             self.update()
         super().changeEvent(event)
 
-    def _neuron_of(self, target: Target | None) -> tuple[int, int]:
-        if target is not None and target[0] == "node":
-            return target[1], target[2]
-        if target is not None and target[0] == "feature" and target[1] in self._s.active:
-            return 0, self._s.active.index(target[1])
-        return -1, -1
-
     def _set_hovered_neuron(self, neuron: tuple[int, int]) -> None:
         if neuron != self._hovered_neuron:
             self._hovered_neuron = neuron
@@ -426,21 +305,10 @@ class NetworkView(QWidget):
 
     def describe(self, target: Target | None) -> str:
         """The tooltip text for ``target`` ("" for none)."""
-        s = self._s
-        if target is None or s is None:
+        if target is None or self._s is None:
             return ""
-        if target[0] == "feature":
-            label, on = naming.feature_label(target[1]), target[1] in s.active
-            if on and len(s.active) == 1:
-                return f"{label} is on. {LAST_FEATURE}"
-            return f"{label} is {'on' if on else 'off'}: click to turn it {'off' if on else 'on'}."
-        if target[0] == "node":
-            layer, i = target[1], target[2]
-            kind = f" ({naming.ACTIVATION_LABELS.get(s.activations[layer - 1], s.activations[layer - 1])})" if layer <= len(s.hidden) else ""
-            text = naming.neuron(s, layer, i)
-            return f"{text[0].upper()}{text[1:]}{kind}: its output over the input plane."
-        name, pos = target[1], target[2]
-        return naming.param(s, name, pos, self._value(name, pos)) + "\nClick to type a new value."
+        value = self._value(target[1], target[2]) if target[0] == "param" else None
+        return naming.describe(self._s, target, value)
 
     def _show_tooltip(self, global_pos: QPoint) -> None:
         text = self.describe(self._hover)
