@@ -116,10 +116,10 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     return base.replace(**changes)
 
 
-def _progress(done_epochs: int, total: int, loss: float) -> None:
+def _progress(done: int, total: int, unit: str, loss: float) -> None:
     width = 30
-    filled = width * done_epochs // max(total, 1)
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] epoch {done_epochs}/{total}  batch loss {loss:.4f}")
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {unit} {done}/{total}  batch loss {loss:.4f}")
     sys.stderr.flush()
 
 
@@ -134,12 +134,16 @@ def train_main(argv: Sequence[str]) -> int:
     except (ValueError, ExperimentError) as exc:
         parser.error(str(exc))
     show = sys.stderr.isatty() and not args.json
-    total = args.epochs
-    start_epoch = run.epoch
+    every = max(1, args.steps // 100) if args.steps else 0
 
     def on_step(rec) -> None:
-        if show and rec.after.pos == 0:
-            _progress(rec.after.epoch - start_epoch, total, rec.loss)
+        if not show:
+            return
+        if args.steps:
+            if rec.step % every == 0 or rec.step == args.steps:
+                _progress(rec.step, args.steps, "update", rec.loss)
+        elif rec.after.pos == 0:
+            _progress(rec.after.epoch, args.epochs, "epoch", rec.loss)
 
     run.train(epochs=None if args.steps else args.epochs, steps=args.steps, on_step=on_step)
     if show:
