@@ -69,6 +69,7 @@ class RunController(QObject):
         self.state = "idle"
         self.speed = math.inf
         self.metrics: dict[str, float] = {}
+        self.locked_fields: frozenset[str] = frozenset()  # set by a lesson: config fields, "weights"
         self._eval_steps: list[int] = []
         self._eval_train: list[float] = []
         self._eval_test: list[float] = []
@@ -178,7 +179,9 @@ class RunController(QObject):
     def restart_with(self, changes: Mapping[str, Any]) -> None:
         """Apply ``changes`` and start again from update 0 (after a divergence the weights are
         too far gone to continue from)."""
-        changes = dict(changes)
+        changes = self._unlocked(changes)
+        if not changes:
+            return
         self.pause()
 
         def rebuild() -> None:
@@ -190,6 +193,31 @@ class RunController(QObject):
             self._rebuild(new, f"{_describe(changes)}: the run starts again from update 0.")
         self.call_when_idle(rebuild)
 
+    def load_run(self, run: Run, message: str) -> None:
+        """Make ``run`` the current run (opened from a file, or built on new points), as it is:
+        its weights, optimizer state and update count."""
+        self.pause()
+
+        def adopt() -> None:
+            self.run, self.config = run, run.config
+            self._epoch_target = None
+            self._clear_eval()
+            self._set_state("paused" if run.step_count else "idle")
+            self.config_changed.emit(self.config)
+            self.run_reset.emit()
+            self.status_reported.emit(message)
+            self._emit_frame(force_eval=True)
+        self.call_when_idle(adopt)
+
+    def _unlocked(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """``changes`` without the fields a lesson locked (saying so, and showing the views
+        the settings in force again)."""
+        locked = [k for k in changes if k in self.locked_fields and changes[k] != getattr(self.config, k, None)]
+        if locked:
+            self.status_reported.emit(f"Locked by the lesson: {', '.join(_FIELD_WORDS.get(k, k) for k in locked)}.")
+            self.config_changed.emit(self.config)
+        return {k: v for k, v in changes.items() if k not in self.locked_fields}
+
     def set_speed(self, updates_per_second: float) -> None:
         self.speed = float(updates_per_second)
         self._restart_pacing()
@@ -199,14 +227,21 @@ class RunController(QObject):
     def apply_config_changes(self, changes: Mapping[str, Any]) -> None:
         """Live fields (learning rate, optimizer, schedule, ...) apply from the current update on,
         keeping the weights, and training goes on; anything else rebuilds the run (paused) and
-        says so."""
-        changes = dict(changes)
+        says so. Fields a lesson locked are refused."""
+        changes = self._unlocked(changes)
+        if not changes:
+            return
         if not (self.state == "playing" and not self._needs_rebuild(changes)):
             self.pause()
         self.call_when_idle(lambda: self._apply(changes))
 
     def set_param(self, name: str, position: tuple, value: float) -> None:
         """Set one weight or bias by hand; training continues from the edited network."""
+        if "weights" in self.locked_fields:
+            self.status_reported.emit("Editing weights is locked by the lesson.")
+            self._mark_changed()  # views show the weight as it still is
+            return
+
         def edit() -> None:
             try:
                 self.run.set_param(name, tuple(position), float(value))

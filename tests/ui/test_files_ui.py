@@ -513,3 +513,52 @@ def test_lesson_panel_never_loads_resources(qtbot, tmp_path):
     panel.set_lesson(Lesson("L", f"![x]({secret.as_uri()}) [link](https://example.org)"))
     assert panel.text.loadResource(2, QUrl.fromLocalFile(str(secret))) is None
     assert not panel.text.openExternalLinks()
+
+
+# -- the real controller ------------------------------------------------------------------------------
+def _idle(qtbot, controller) -> None:
+    qtbot.waitUntil(lambda: not controller.busy, timeout=5000)
+
+
+def test_controller_adopts_an_opened_run_and_trains_on_bit_for_bit(qtbot, tmp_path):
+    from gdplayground.experiment import experiment_from_run, write_experiment
+    from gdplayground.ui.controller import RunController
+
+    config = RunConfig(dataset="moons", optimizer="adam", lr=0.01, batch_size=7)
+    first = Run(config)
+    first.train(steps=40)
+    write_experiment(tmp_path / "m.gdp.json", experiment_from_run(first))
+    straight = Run(config)
+    straight.train(steps=45)
+    c = RunController(RunConfig(), trainer="thread")
+    try:
+        with qtbot.waitSignal(c.run_reset):
+            c.load_run(build_run(load_experiment(tmp_path / "m.gdp.json")), "Opened m.gdp.json")
+        assert c.state == "paused" and c.run.step_count == 40 and c.config == config
+        for _ in range(5):
+            c.step()
+            _idle(qtbot, c)
+        qtbot.waitUntil(lambda: c.run.step_count == 45, timeout=5000)
+        assert np.array_equal(c.run.theta, straight.theta)
+    finally:
+        c.shutdown()
+
+
+def test_controller_refuses_what_a_lesson_locked(qtbot):
+    from gdplayground.ui.controller import RunController
+
+    c = RunController(RunConfig(), trainer="thread")
+    try:
+        c.locked_fields = locked_fields(Lesson("L", "", locked=("lr", "weights")))
+        said: list = []
+        c.status_reported.connect(said.append)
+        theta = c.run.theta
+        c.apply_config_changes({"lr": 0.5, "batch_size": 3})
+        _idle(qtbot, c)
+        assert c.config.lr == 0.03 and c.config.batch_size == 3
+        assert "Locked by the lesson: learning rate." in said
+        c.set_param("W1", (0, 0), 1.5)
+        _idle(qtbot, c)
+        assert c.run.theta is theta and "Editing weights is locked by the lesson." in said
+    finally:
+        c.shutdown()
