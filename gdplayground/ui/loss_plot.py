@@ -139,10 +139,10 @@ class LossPlot(pg.PlotWidget):
             lo, hi = math.log10(max(lo, _LOG_FLOOR)), math.log10(max(hi, _LOG_FLOOR))
             y_range = (math.floor(lo * 4 - 0.2) / 4, math.ceil(hi * 4 + 0.2) / 4)
         else:
-            y_range = (0.0, nice_ceil(hi * 1.02) if hi > 0 else 1.0)
+            y_range = (0.0, (nice_ceil(hi * 1.02) if hi > 0 else 1.0) * 1.03)  # room for the top label
         if (last, y_range) != self._shown_range:
             self._shown_range = (last, y_range)
-            self.getPlotItem().getViewBox().setRange(xRange=(0, last), yRange=y_range, padding=0)
+            self.getPlotItem().getViewBox().setRange(xRange=(0, last * 1.01), yRange=y_range, padding=0)
 
     def log_scale(self) -> bool:
         return self._log
@@ -173,7 +173,7 @@ class LossPlot(pg.PlotWidget):
             axis = item.getAxis(side)
             axis.setPen(pg.mkPen(_faded(text, 140)))
             axis.setTextPen(pg.mkPen(text))
-        faint = _faded(text, 70)
+        faint = _faded(text, 45)
         self._batch.setPen(pg.mkPen(faint, width=1))
         self._train.setPen(pg.mkPen(text, width=2))
         self._test.setPen(pg.mkPen(pal.color(QPalette.ColorRole.Highlight), width=2, style=Qt.PenStyle.DashLine))

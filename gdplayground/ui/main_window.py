@@ -6,6 +6,8 @@ import logging
 import math
 import time
 
+import numpy as np
+
 from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..engine import features as feature_names
 from ..engine.config import RunConfig
+from ..engine.run import grid_points
 from ..experiment import ExperimentError, config_from_text, config_to_json
 from . import colors
 from .banner import DivergenceBanner
@@ -140,7 +143,7 @@ class MainWindow(QMainWindow):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(left.minimumSizeHint().width() + 20)
-        self.network_view.setMinimumWidth(440)  # at 1280 px the output plot needs the room
+        self.network_view.setMinimumWidth(340)  # at 1280 px and below the output plot needs the room
 
         right = _RightColumn(_titled("Output", self.boundary_plot, self), _titled("Loss", self.loss_plot, self), self)
 
@@ -153,6 +156,9 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
 
         central = QWidget(self)
+        # clicking an empty spot takes the keyboard focus out of a text field, so that Space and
+        # the arrows drive training again
+        central.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         column = QVBoxLayout(central)
         column.setContentsMargins(4, 4, 4, 0)
         column.addWidget(self.banner)
@@ -163,7 +169,7 @@ class MainWindow(QMainWindow):
 
     def _default_sizes(self) -> None:
         width = max(self.width(), 900)
-        side = max(360, min(480, width * 3 // 10))
+        side = max(360, min(640, width * 3 // 10))
         left = max(300, self.splitter.widget(0).minimumWidth())
         self.splitter.setSizes([left, width - left - side, side])
 
@@ -243,6 +249,10 @@ class MainWindow(QMainWindow):
 
     # -- events from the controller ----------------------------------------------------------------
     def _repaint(self) -> None:
+        with np.errstate(all="ignore"):  # weights about to diverge overflow; never drawn
+            self._show_run()
+
+    def _show_run(self) -> None:
         c = self.controller
         run = c.run
         now = time.perf_counter()
@@ -250,7 +260,7 @@ class MainWindow(QMainWindow):
             self._network_shown = now
             self.network_view.set_params(run.params)
             self.network_view.set_neuron_images(neuron_images(run))
-        self.boundary_plot.set_output(run.grid_output(), run.network.head.output)
+        self.boundary_plot.set_output(_grid_output(run), run.network.head.output)
         if self._hovered is not None:
             self._show_hovered()
         rec = run.last_record
@@ -415,6 +425,7 @@ class MainWindow(QMainWindow):
         if not self._sizes_restored:  # the splitter knows its real width only now
             self._sizes_restored = True
             self._default_sizes()
+            self.centralWidget().setFocus()  # not a text field: the shortcuts work from the start
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -457,6 +468,16 @@ def _titled(title: str, widget: QWidget, parent: QWidget) -> QWidget:
     layout.addWidget(label)
     layout.addWidget(widget, 1)
     return box
+
+
+def _grid_output(run) -> np.ndarray:
+    """The output over the plot's grid. The engine computes it in float32 for speed; weights
+    that are huge (just before a divergence) overflow there, so then again in float64, where
+    the values are large but finite and show as the ends of the colour scale."""
+    out = run.grid_output()
+    if not np.isfinite(out).all() and np.isfinite(run.theta).all():
+        out = run.predict(grid_points())
+    return out
 
 
 def _compact(acts: list[str]) -> str | tuple[str, ...]:

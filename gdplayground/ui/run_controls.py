@@ -15,20 +15,35 @@ SPEED_STOPS: tuple[tuple[float, str], ...] = (
     (1.0, "1/s"), (5.0, "5/s"), (30.0, "30/s"), (100.0, "100/s"), (1000.0, "1000/s"), (math.inf, "max"),
 )
 _COUNTERS = (("step", "Update"), ("epoch", "Epoch"), ("train_loss", "Train loss"), ("test_loss", "Test loss"),
-             ("train_accuracy", "Train accuracy"), ("test_accuracy", "Test accuracy"))
+             ("train_accuracy", "Train acc."), ("test_accuracy", "Test acc."))
+_TIPS = {
+    "step": "Updates so far: one update = one mini-batch and one change of the weights",
+    "epoch": "Complete passes over the training set",
+    "train_loss": "Loss on the whole training set (not just the last mini-batch)",
+    "test_loss": "Loss on the test set, which training never sees",
+    "train_accuracy": "Share of training points on the right side of the boundary",
+    "test_accuracy": "Share of test points on the right side of the boundary",
+}
+_WIDEST = {"step": "0,000,000", "epoch": "000,000", "train_loss": "0.00e-00", "test_loss": "0.00e-00",
+           "train_accuracy": "100.0 %", "test_accuracy": "100.0 %"}
 
 
 def format_metric(key: str, value: float | None) -> str:
-    """How a counter reads: losses with 4 significant digits, accuracies in percent."""
+    """How a counter reads: losses with 4 decimals (small or large ones in e-notation),
+    accuracies in percent."""
     if value is None:
         return "–"
     if key in ("step", "epoch"):
         return f"{int(value):,}"
     if not math.isfinite(value):
-        return str(value)
+        return "∞" if value > 0 else "−∞" if value < 0 else "not a number"
     if key.endswith("accuracy"):
         return f"{100 * value:.1f} %"
-    return f"{value:.4g}" if abs(value) >= 1e-4 else f"{value:.2e}"
+    if value == 0 or 1e-3 <= abs(value) < 10:
+        return f"{value:.4f}"
+    if 10 <= abs(value) < 1e4:
+        return f"{value:.4g}"
+    return f"{value:.2e}"
 
 
 class RunControls(QWidget):
@@ -53,7 +68,7 @@ class RunControls(QWidget):
         self.play_button = self._button("Play", QStyle.StandardPixmap.SP_MediaPlay, "Train continuously (Space)")
         self.play_button.setObjectName("playButton")
         self.play_button.setIconSize(QSize(28, 28))
-        self.play_button.setMinimumWidth(96)
+        self.play_button.setMinimumWidth(84)
         self.step_button = self._button("Step", QStyle.StandardPixmap.SP_MediaSkipForward, "Exactly one update: one mini-batch, one change of the weights (→)")
         self.epoch_button = self._button("Epoch", QStyle.StandardPixmap.SP_MediaSeekForward, "Train to the end of this epoch: one pass over the training set (Shift+→)")
         self.reset_button.clicked.connect(self.reset_clicked)
@@ -65,9 +80,9 @@ class RunControls(QWidget):
         row.setSpacing(6)
         for b in (self.reset_button, self.play_button, self.step_button, self.epoch_button):
             row.addWidget(b)
-        row.addSpacing(12)
+        row.addSpacing(8)
         row.addWidget(self._speed_box())
-        row.addSpacing(12)
+        row.addSpacing(8)
         row.addWidget(self._counter_box(), 1)
         self.set_state("idle")
 
@@ -79,7 +94,7 @@ class RunControls(QWidget):
         b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
         b.setAutoRaise(False)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Space and arrows belong to the window's shortcuts
-        b.setMinimumWidth(64)
+        b.setMinimumWidth(56)
         return b
 
     def _speed_box(self) -> QWidget:
@@ -88,7 +103,7 @@ class RunControls(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(0)
         grid.setHorizontalSpacing(0)
-        title = QLabel("Speed (updates per second)", box)
+        title = QLabel("Speed (updates/s)", box)
         title.setFont(_small_font(self.font()))
         grid.addWidget(title, 0, 0, 1, len(SPEED_STOPS))
         self.speed_slider = QSlider(Qt.Orientation.Horizontal, box)
@@ -106,7 +121,7 @@ class RunControls(QWidget):
             tick.setFont(_small_font(self.font()))
             align = Qt.AlignmentFlag.AlignLeft if i == 0 else Qt.AlignmentFlag.AlignRight if i == len(SPEED_STOPS) - 1 else Qt.AlignmentFlag.AlignHCenter
             grid.addWidget(tick, 2, i, align)
-        box.setMinimumWidth(280)
+        box.setMinimumWidth(220)
         return box
 
     def _counter_box(self) -> QWidget:
@@ -114,7 +129,7 @@ class RunControls(QWidget):
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(0)
-        grid.setHorizontalSpacing(18)
+        grid.setHorizontalSpacing(14)
         self._values: dict[str, QLabel] = {}
         self._captions: dict[str, QLabel] = {}
         value_font = QFont(self.font())
@@ -127,7 +142,9 @@ class RunControls(QWidget):
             val.setObjectName(f"counter_{key}")
             val.setFont(value_font)
             # a fixed size: new text must not lay out the window again on every repaint
-            val.setFixedSize(val.fontMetrics().horizontalAdvance("00,000,000") + 4, val.fontMetrics().height() + 2)
+            val.setFixedSize(val.fontMetrics().horizontalAdvance(_WIDEST[key]) + 4, val.fontMetrics().height() + 2)
+            cap.setToolTip(_TIPS[key])
+            val.setToolTip(_TIPS[key])
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(cap, 0, col)
             grid.addWidget(val, 1, col)

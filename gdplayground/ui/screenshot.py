@@ -47,6 +47,8 @@ def take_screenshot(path: str, config: RunConfig | None, steps: int, size: str, 
     window.resize(width, height)
     window.show()
     settle()
+    if (window.width(), window.height()) != (width, height):
+        print(f"gdplayground: the window cannot be {width}x{height}; it is {window.width()}x{window.height()}", file=sys.stderr)
     window.controller.train_blocking(steps)
     settle()
     image = window.grab()

@@ -1,0 +1,272 @@
+"""The main window through its real widgets: buttons, shortcuts, menus, panels, the divergence
+banner, settings and the --screenshot mode. Offscreen; training on the lockstep thread unless a
+test says otherwise (a child process per window would only make the suite slower)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
+
+from gdplayground import RunConfig
+from gdplayground.experiment import config_to_json
+from gdplayground.ui.main_window import SHORTCUTS, MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+DIVERGES = RunConfig(dataset="plane", activation="linear", lr=10.0)
+
+
+@pytest.fixture(autouse=True)
+def thread_trainer(monkeypatch):
+    monkeypatch.setenv("GDPLAYGROUND_TRAINER", "thread")
+
+
+@pytest.fixture
+def window(qtbot):
+    made = []
+
+    def make(config: RunConfig | None = None, settings: QSettings | None = None) -> MainWindow:
+        w = MainWindow(config, settings=settings)
+        qtbot.addWidget(w)
+        w.resize(1280, 800)
+        w.show()
+        qtbot.waitExposed(w)
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.close()
+
+
+def click(qtbot, button) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_opens_with_title_menus_and_plots(window):
+    w = window()
+    assert w.windowTitle() == "gdplayground"
+    menus = [a.text().replace("&", "") for a in w.menuBar().actions()]
+    assert menus == ["File", "Run", "View", "Help"]
+    assert w.boundary_plot.isVisible() and w.loss_plot.isVisible() and w.network_view.isVisible()
+    assert w.boundary_plot.width() >= 300  # the output plot keeps its room at 1280 px
+    assert not w.banner.isVisible()
+
+
+def test_play_pause_buttons(qtbot, window):
+    w = window()
+    c = w.controller
+    click(qtbot, w.run_controls.play_button)
+    assert c.state == "playing"
+    assert w.run_controls.play_button.text() == "Pause"
+    qtbot.waitUntil(lambda: c.run.step_count > 20, timeout=5000)
+    click(qtbot, w.run_controls.play_button)
+    qtbot.waitUntil(lambda: not c.busy, timeout=2000)
+    assert c.state == "paused"
+    assert w.run_controls.play_button.text() == "Play"
+
+
+def test_step_button_and_counters(qtbot, window):
+    w = window()
+    for _ in range(3):
+        click(qtbot, w.run_controls.step_button)
+    assert w.controller.run.step_count == 3
+    assert len(w.controller.losses()) == 3
+    assert w.run_controls.counter_text("step") == "3"
+    metrics = w.controller.run.evaluate()
+    assert w.run_controls.counter_text("train_loss") == f"{metrics['train_loss']:.4g}"
+    assert w.run_controls.counter_text("test_accuracy").endswith("%")
+
+
+def test_shortcuts(qtbot, window):
+    w = window()
+    c = w.controller
+    with qtbot.waitActive(w):
+        w.activateWindow()
+    qtbot.keyClick(w, Qt.Key.Key_Right)
+    assert c.run.step_count == 1
+    qtbot.keyClick(w, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: c.state == "paused" and not c.busy and c.run.epoch == 1, timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert c.state == "playing"
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not c.busy, timeout=2000)
+    assert c.state == "paused"
+    with qtbot.waitSignal(c.run_reset, timeout=2000):
+        qtbot.keyClick(w, Qt.Key.Key_R)
+    assert c.run.step_count == 0
+
+
+def test_help_lists_the_shortcuts(qtbot, window):
+    w = window()
+    keys = {k for k, _ in SHORTCUTS}
+    assert {"Space", "→", "Shift+→", "R"} <= keys
+    bound = {a.shortcut().toString() for a in (w.play_action, w.step_action, w.epoch_action, w.reset_action)}
+    assert bound == {"Space", "Right", "Shift+Right", "R"}
+    w.shortcuts_action.trigger()
+    box = w.findChild(QMessageBox, "shortcutsDialog")
+    assert "Shift+→" in box.text()
+    box.close()
+
+
+def test_epoch_and_reset_buttons(qtbot, window):
+    w = window(RunConfig(batch_size=25))
+    c = w.controller
+    click(qtbot, w.run_controls.epoch_button)
+    qtbot.waitUntil(lambda: c.state == "paused" and not c.busy, timeout=5000)
+    assert c.run.epoch == 1 and c.run.step_count == c.run.steps_per_epoch
+    assert w.run_controls.counter_text("epoch") == "1"
+    click(qtbot, w.run_controls.reset_button)
+    assert c.run.step_count == 0
+    assert w.run_controls.counter_text("step") == "0"
+
+
+def test_speed_slider(qtbot, window):
+    w = window()
+    slider = w.run_controls.speed_slider
+    slider.setValue(1)  # 5/s
+    assert w.controller.speed == 5.0
+    w.controller.play()
+    qtbot.wait(700)
+    w.controller.pause()
+    qtbot.waitUntil(lambda: not w.controller.busy, timeout=2000)
+    assert 2 <= w.controller.run.step_count <= 6
+
+
+def test_switching_optimizer_in_the_hyper_panel(qtbot, window):
+    w = window()
+    click(qtbot, w.run_controls.step_button)
+    theta = w.controller.run.theta.copy()
+    combo = w.hyper_panel._optimizer
+    index = combo.findData("adam")
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)
+    assert w.controller.config.optimizer == "adam"
+    assert w.controller.run.step_count == 1  # live: the weights stay
+    assert (w.controller.run.theta == theta).all()
+    click(qtbot, w.run_controls.step_button)
+    assert type(w.controller.run.opt_state).__name__.lower().startswith("adam")
+
+
+def test_switching_dataset_resets_and_redraws(qtbot, window):
+    w = window()
+    click(qtbot, w.run_controls.step_button)
+    with qtbot.waitSignal(w.controller.run_reset, timeout=2000):
+        click(qtbot, w.dataset_picker.tile("spiral3"))
+    assert w.controller.config.dataset == "spiral3"
+    assert w.controller.run.step_count == 0
+    assert not w.boundary_plot.bar.isVisible()  # three classes: class regions, no colour bar
+
+
+def test_network_view_edits_reach_the_run(qtbot, window):
+    w = window()
+    nv = w.network_view
+    qtbot.mouseClick(nv, Qt.MouseButton.LeftButton, pos=nv.feature_point("x1sq"))
+    assert w.controller.config.features == ("x1", "x2", "x1sq")
+    assert w.controller.run.network.sizes[0] == 3
+    click(qtbot, nv.findChild(QToolButton, "add_layer"))
+    assert len(w.controller.config.hidden) == 3
+    click(qtbot, nv.findChild(QToolButton, "add_neuron_0"))
+    assert w.controller.config.hidden[0] == 5
+    nv.param_edited.emit("W1", (0, 0), 0.5)
+    assert w.controller.run.params["W1"][0, 0] == 0.5
+
+
+def test_hovering_a_neuron_shows_it_in_the_output_plot(qtbot, window):
+    w = window()
+    w.network_view.neuron_hovered.emit(1, 0)
+    assert w.boundary_plot.caption.isVisible()
+    w.network_view.neuron_hovered.emit(-1, -1)
+    assert not w.boundary_plot.caption.isVisible()
+
+
+def test_divergence_banner_and_smaller_lr(qtbot, window):
+    w = window(DIVERGES)
+    with qtbot.waitSignal(w.controller.diverged, timeout=5000):
+        click(qtbot, w.run_controls.play_button)
+    qtbot.waitUntil(lambda: not w.controller.busy, timeout=2000)
+    assert w.banner.isVisible()
+    assert "diverged" in w.banner.message.text()
+    assert "lr = 1" in w.banner.use_button.text()
+    assert not w.run_controls.play_button.isEnabled()
+    with qtbot.waitSignal(w.controller.run_reset, timeout=2000):
+        click(qtbot, w.banner.use_button)
+    assert w.controller.config.lr == pytest.approx(1.0)
+    assert not w.banner.isVisible()
+    assert w.run_controls.play_button.isEnabled()
+
+
+def test_view_menu_toggles(qtbot, window):
+    w = window()
+    w.log_action.trigger()
+    assert w.loss_plot.log_scale()
+    w.log_action.trigger()
+    assert not w.loss_plot.log_scale()
+    w.test_action.trigger()
+    assert w.boundary_plot.test_points.isVisible()
+    w.discretize_action.trigger()
+    assert w.boundary_plot._discretize
+    from gdplayground.ui import colors
+
+    w.colorblind_action.trigger()
+    assert colors.scheme() == "colorblind"
+    w.colorblind_action.trigger()
+    assert colors.scheme() == "orange_blue"
+
+
+def test_dark_palette(qtbot, window):
+    w = window()
+    w.dark_action.trigger()
+    try:
+        assert QApplication.instance().palette().window().color().lightness() < 100
+        qtbot.waitUntil(lambda: w.loss_plot.backgroundBrush().color().lightness() < 100, timeout=2000)
+        assert w.boundary_plot.backgroundBrush().color().lightness() < 100
+        axis_text = w.loss_plot.getPlotItem().getAxis("left").textPen().color()
+        assert axis_text.lightness() > 150  # light text on the dark background
+    finally:
+        w.dark_action.trigger()
+    assert QApplication.instance().palette().window().color().lightness() > 150
+
+
+def test_settings_remember_config_and_view(qtbot, window, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    w = window(settings=settings)
+    w.controller.apply_config_changes({"dataset": "xor", "lr": 0.1})
+    w.log_action.trigger()
+    w.close()
+    again = window(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    assert again.controller.config.dataset == "xor" and again.controller.config.lr == 0.1
+    assert again.log_action.isChecked() and again.loss_plot.log_scale()
+
+
+def test_invalid_remembered_config_falls_back(qtbot, window, tmp_path, caplog):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    settings.setValue("run/config", config_to_json(RunConfig()).replace('"lr": 0.03', '"lr": "fast"'))
+    settings.sync()
+    w = window(settings=settings)
+    assert w.controller.config == RunConfig()
+    assert "remembered configuration" in caplog.text
+
+
+def test_screenshot_mode_writes_a_png_of_the_size(tmp_path):
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "gdplayground", "--screenshot", str(out), "--steps", "40", "--size", "1100x700"],
+                            capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1100, 700)
+    assert "update 40" in result.stdout
+
+
+def test_screenshot_mode_rejects_a_bad_size(tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "gdplayground", "--screenshot", str(tmp_path / "x.png"), "--size", "big"],
+                            capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "1280x800" in result.stderr
