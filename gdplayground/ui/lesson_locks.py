@@ -33,7 +33,7 @@ LOCK_FIELDS: dict[str, tuple[str, ...]] = {
     "weights": ("weights",),
 }
 
-# Object names of the widgets and actions that show each control.
+# Object names of the widgets and actions that show each control (see window_files.LOCK_NAMES).
 WIDGET_NAMES: dict[str, tuple[str, ...]] = {
     "dataset": ("datasetPicker",),
     "draw": ("drawingTools", "importCsvAction"),
@@ -42,12 +42,12 @@ WIDGET_NAMES: dict[str, tuple[str, ...]] = {
     "activation": ("activationCombo",),
     "loss": ("lossCombo",),
     "init": ("initCombo",),
-    "optimizer": ("optimizerCombo", "optimizerSettings"),
+    "optimizer": ("optimizerGroup",),
     "lr": ("lrCombo",),
-    "schedule": ("scheduleCombo", "scheduleSettings", "warmupSpin"),
-    "batch_size": ("batchControl",),
-    "regularization": ("regularizationCombo", "regRateCombo"),
-    "seed": ("seedSpin", "seedDice"),
+    "schedule": ("scheduleCombo", "warmupSpin"),
+    "batch_size": ("batchGroup",),
+    "regularization": ("regularizationRow",),
+    "seed": ("seedRow",),
     "weights": (),
 }
 LOCKED_TIP = "Locked by the lesson"
@@ -109,12 +109,23 @@ class LessonLocks:
 
 
 def _set_row_visible(widget: QWidget, visible: bool) -> None:
-    """Hide a widget, and its label too when it sits in a form."""
-    parent = widget.parentWidget()
-    form = parent.layout() if parent is not None else None
-    if isinstance(form, QFormLayout) and form.indexOf(widget) >= 0:
+    """Hide a widget, and its label too when it is a field of a form."""
+    form = _form_of(widget)
+    if form is not None:
         form.setRowVisible(widget, visible)
     widget.setVisible(visible)
+
+
+def _form_of(widget: QWidget) -> QFormLayout | None:
+    """The form layout (possibly nested in its parent's layout) that holds ``widget``."""
+    parent = widget.parentWidget()
+    pending = [parent.layout()] if parent is not None and parent.layout() is not None else []
+    while pending:
+        layout = pending.pop()
+        if isinstance(layout, QFormLayout) and layout.indexOf(widget) >= 0:
+            return layout
+        pending += [layout.itemAt(i).layout() for i in range(layout.count()) if layout.itemAt(i).layout() is not None]
+    return None
 
 
 def apply_lesson_locks(window: QWidget, lesson: Lesson | None) -> LessonLocks:

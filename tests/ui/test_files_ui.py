@@ -442,7 +442,7 @@ def lesson_window(window) -> Window:
     lr.setToolTip("the learning rate")
     form.addRow("Learning rate", lr)
     optimizer = QComboBox(panel)
-    optimizer.setObjectName("optimizerCombo")
+    optimizer.setObjectName("optimizerGroup")
     form.addRow("Optimizer", optimizer)
     picker = QLabel("datasets", w)
     picker.setObjectName("datasetPicker")
