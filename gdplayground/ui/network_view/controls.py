@@ -88,6 +88,8 @@ class LayerControls(QWidget):
         super().__init__(parent)
         self.add_button = _button("+", f"Add a neuron to hidden layer {index + 1} (at most {MAX_NEURONS})", f"add_neuron_{index}")
         self.remove_button = _button("−", f"Remove a neuron from hidden layer {index + 1}", f"remove_neuron_{index}")
+        for b in (self.add_button, self.remove_button):
+            b.setFixedSize(QSize(22, 22))  # fixed from the start: the header's measured height stays put
         self.count_label = QLabel()
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.activation_combo = ActivationCombo()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QPainterPath
 HEADER = 118  # room above the graph for the layer controls, unless the view measures them
 TOP_ROW = 28  # the '+ layer' row, where the headings go when columns are narrow
 BOTTOM = 12
+CAPTION = 26  # extra room at the bottom in explain mode, for the phase caption
 MAX_NODE = 96  # bigger squares add nothing but empty space
 GAP = 0.3  # gap between nodes, as a fraction of the node side
 SAMPLES = 17  # points per connection for hit-testing
@@ -63,10 +64,10 @@ def _fit(height: float, n: int) -> float:
     return height / (n + (n - 1) * GAP) if n > 0 else MAX_NODE
 
 
-def compute(s: Structure, width: float, height: float, header: float = HEADER) -> Geometry:
+def compute(s: Structure, width: float, height: float, header: float = HEADER, caption: bool = False) -> Geometry:
     label_w = min(max(0.075 * width, 58.0), 92.0)
     left, right = 8.0 + label_w, width - 18.0
-    graph_top, graph_h = float(header), max(height - header - BOTTOM, 40.0)
+    graph_top, graph_h = float(header), max(height - header - BOTTOM - (CAPTION if caption else 0), 40.0)
     n_cols = len(s.sizes)
     spacing = (right - left) / max(n_cols - 1, 1)
     n_feat = max(len(s.all_features), 1)

@@ -116,7 +116,12 @@ class NetworkView(QWidget):
         """Explain mode: highlight what ``phase`` computes. ``layer`` is the engine's layer number:
         forward l computes layer l from layer l-1 through W_l; backward l computes the gradients of
         W_l and b_l; loss is at the output; update moves every weight (layer ignored)."""
-        self._phase = (phase, layer) if phase in PHASES else None
+        phase_ = (phase, layer) if phase in PHASES else None
+        relayout = (phase_ is None) != (self._phase is None)  # explain mode keeps room for its caption
+        self._phase = phase_
+        if relayout:
+            self._geo = None
+            self._place_controls()
         self._layer.invalid = True
         self.update()
 
@@ -195,7 +200,7 @@ class NetworkView(QWidget):
 
     def _geometry(self) -> Geometry:
         if self._geo is None:
-            self._geo = geometry.compute(self._s, self.width(), self.height(), self._header_height())
+            self._geo = geometry.compute(self._s, self.width(), self.height(), self._header_height(), self._phase is not None)
         return self._geo
 
     def _edge_widths(self) -> list[np.ndarray]:
