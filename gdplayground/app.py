@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from . import __version__
 from .engine.config import RunConfig
-from .experiment import ExperimentError, load_config
+from .experiment import CUSTOM, ExperimentError, load_config
 
 log = logging.getLogger(__name__)
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -59,9 +59,12 @@ def _initial_config(args: argparse.Namespace) -> tuple[RunConfig | None, str | N
     if not path:
         return None, None
     try:
-        return load_config(path), None
+        config = load_config(path)
     except ExperimentError as exc:
         return None, f"{Path(path).name}: {exc}"
+    if config.dataset == CUSTOM:  # the points are in the file; only File → Open reads them
+        return None, f"{Path(path).name}: holds its own points; open it in the window"
+    return config, None
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -80,11 +83,15 @@ def run_app(args: argparse.Namespace) -> int:
     app = make_application()
     apply_palette(app, dark=False)
     from .ui.main_window import MainWindow
+    from .ui.window_files import install_file_support
 
-    window = MainWindow(config, QSettings(), app.windowIcon())
+    window = MainWindow(None if args.file else config, QSettings(), app.windowIcon())
+    files = install_file_support(window)
     if args.dark:
         window.dark_action.setChecked(True)
     window.show()
-    if error:
+    if args.file:
+        files.open_path(args.file, ask=False)  # all of it: points, weights, lesson; says why if refused
+    elif error:
         QMessageBox.warning(window, "Cannot open the experiment", f"{error}\n\nThe last settings are used instead.")
     return app.exec()

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QButtonGroup, QDoubleSpinBox, QHBoxLayout, QLabel,
 
 from .point_drawing import PointDrawing
 
-HINT = "Left click: one class (+) · right click: the other (−) · Shift+click: a third class"
+HINT = "Left click: class + · right click: class − · Shift+click: a third class"
 
 
 class DrawingTools(QWidget):

@@ -151,7 +151,7 @@ class FileActions(QObject):
             return False
         preset = any(_inside(path, folder) for folder in preset_folders())
         what = "Preset" if preset else "Lesson" if exp.lesson else "Opened"
-        title = exp.title or path.name
+        title = exp.title or (exp.lesson.title if exp.lesson else "") or path.name
         self._adopt(run, None if preset else path, exp.lesson, f"{what}: {title}" + (f", at update {run.step_count}." if run.step_count else "."),
                     with_weights=exp.weights is not None)
         if not preset:

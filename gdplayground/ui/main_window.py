@@ -19,7 +19,7 @@ from .. import __version__
 from ..engine import features as feature_names
 from ..engine.config import RunConfig
 from ..engine.run import grid_points
-from ..experiment import ExperimentError, config_from_text, config_to_json
+from ..experiment import CUSTOM, ExperimentError, config_from_text, config_to_json
 from . import colors
 from .banner import DivergenceBanner
 from .boundary_plot import BoundaryPlot
@@ -207,10 +207,12 @@ class MainWindow(QMainWindow):
         if not text:
             return None
         try:
-            return config_from_text(str(text))
+            config = config_from_text(str(text))
         except (ExperimentError, ValueError) as exc:
             log.warning("ignoring the remembered configuration: %s", exc)
             return None
+        # drawn or imported points live in experiment files, not in the settings
+        return config.replace(dataset=RunConfig().dataset) if config.dataset == CUSTOM else config
 
     def _restore(self) -> None:
         s = self.settings
@@ -285,7 +287,8 @@ class MainWindow(QMainWindow):
 
     def _show_config(self, config: RunConfig) -> None:
         run = self.controller.run
-        self.dataset_picker.set_values(config.dataset, config.points, config.noise, config.train_ratio, config.data_seed)
+        if config.dataset != CUSTOM:  # the picker offers generated datasets only
+            self.dataset_picker.set_values(config.dataset, config.points, config.noise, config.train_ratio, config.data_seed)
         self.hyper_panel.set_problem_kind(run.data.kind)
         self.hyper_panel.set_train_size(len(run.data.y_train))
         self.hyper_panel.set_config(config)

@@ -562,3 +562,75 @@ def test_controller_refuses_what_a_lesson_locked(qtbot):
         assert c.run.theta is theta and "Editing weights is locked by the lesson." in said
     finally:
         c.shutdown()
+
+
+# -- the real window ------------------------------------------------------------------------------------
+@pytest.fixture
+def main_window(qtbot, monkeypatch):
+    from gdplayground.ui.main_window import MainWindow
+    from gdplayground.ui.window_files import install_file_support
+
+    monkeypatch.setenv("GDPLAYGROUND_TRAINER", "thread")
+    monkeypatch.setattr(fa.QMessageBox, "question", _fail("QMessageBox.question"))
+    monkeypatch.setattr(fa.QMessageBox, "warning", _fail("QMessageBox.warning"))
+    w = MainWindow(RunConfig(), settings=None)
+    install_file_support(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    _answer(monkeypatch, "question", QMessageBox.StandardButton.Discard)
+    w.close()
+    w.deleteLater()
+
+
+def _plot_point(w, x: float, y: float) -> QPoint:
+    plot = w.boundary_plot
+    return plot.mapFromScene(plot.plot.getViewBox().mapViewToScene(QPointF(x, y)))
+
+
+def test_drawing_on_the_window_plot_trains_on_the_drawn_points(main_window, qtbot):
+    w = main_window
+    c = w.controller
+    qtbot.mouseClick(w.drawing_tools.draw_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(w.point_drawing.points_changed):
+        qtbot.mouseClick(w.drawing_tools.clear_button, Qt.MouseButton.LeftButton)
+    vp = w.boundary_plot.viewport()
+    for x, y, button in ((2, 2, Qt.MouseButton.LeftButton), (-2, -2, Qt.MouseButton.LeftButton),
+                         (2, -2, Qt.MouseButton.RightButton), (-2, 2, Qt.MouseButton.RightButton),
+                         (3, 3, Qt.MouseButton.LeftButton)):
+        qtbot.mouseClick(vp, button, pos=_plot_point(w, x, y))
+    qtbot.waitUntil(lambda: c.config.dataset == "custom" and len(c.run.data.x_all) == 5, timeout=5000)
+    assert sorted(c.run.data.y_all.tolist()) == [-1.0, -1.0, 1.0, 1.0, 1.0]
+    assert w.isWindowModified() and w.windowTitle() == "Untitled[*] — gdplayground"
+    c.step()
+    qtbot.waitUntil(lambda: c.run.step_count == 1, timeout=5000)
+
+
+def test_a_lesson_file_opens_in_the_window_with_its_points_weights_and_locks(main_window, qtbot, tmp_path):
+    from gdplayground.engine import datasets
+    from gdplayground.experiment import experiment_from_run, write_experiment
+
+    x = np.random.default_rng(2).uniform(-5, 5, (60, 2))
+    run = Run(RunConfig(dataset="custom", hidden=(3,)), datasets.from_points(x, np.where(x[:, 1] > 0, 1.0, -1.0), "binary"))
+    run.train(steps=25)
+    lesson = Lesson("Only the learning rate", "Change **only** the learning rate.", locked=("optimizer", "dataset"), hidden=("seed",))
+    path = tmp_path / "lesson.gdp.json"
+    write_experiment(path, experiment_from_run(run, lesson=lesson))
+    w = main_window
+    assert w.file_actions.open_path(path)
+    c = w.controller
+    qtbot.waitUntil(lambda: c.run.step_count == 25, timeout=5000)
+    assert np.array_equal(c.run.theta, run.theta) and np.array_equal(c.run.data.x_train, run.data.x_train)
+    assert w.file_actions.dock.isVisible() and w.file_actions.lesson_panel.title.text() == "Only the learning rate"
+    optimizer_group = w.findChild(QWidget, "optimizerGroup")
+    assert optimizer_group is not None and not optimizer_group.isEnabled()
+    assert not w.dataset_picker.isEnabled() and w.findChild(QWidget, "seedRow").isHidden()
+    assert w.findChild(QWidget, "lrCombo").isEnabled()
+    assert w.windowTitle() == "lesson.gdp.json[*] — gdplayground" and not w.isWindowModified()
+    c.apply_config_changes({"optimizer": "adam"})
+    qtbot.wait(50)
+    assert c.config.optimizer == "gd"
+    c.step()
+    qtbot.waitUntil(lambda: c.run.step_count == 26, timeout=5000)
+    assert w.isWindowModified()
