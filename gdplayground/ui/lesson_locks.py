@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from PySide6.QtCore import QRegularExpression
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFormLayout, QWidget
 
@@ -33,13 +34,14 @@ LOCK_FIELDS: dict[str, tuple[str, ...]] = {
     "weights": ("weights",),
 }
 
-# Object names of the widgets and actions that show each control (see window_files.LOCK_NAMES).
+# Object names of the widgets and actions that show each control (see window_files.LOCK_NAMES);
+# "name_*" stands for name_0, name_1, ... (one per hidden layer in the network view).
 WIDGET_NAMES: dict[str, tuple[str, ...]] = {
     "dataset": ("datasetPicker",),
     "draw": ("drawingTools", "importCsvAction"),
     "features": (),
-    "hidden": (),
-    "activation": ("activationCombo",),
+    "hidden": ("add_layer", "remove_layer", "add_neuron_*", "remove_neuron_*"),
+    "activation": ("activationCombo", "activation_*"),
     "loss": ("lossCombo",),
     "init": ("initCombo",),
     "optimizer": ("optimizerGroup",),
@@ -103,8 +105,9 @@ class LessonLocks:
         found: list[QWidget | QAction] = []
         for control in dict.fromkeys(controls):
             for name in WIDGET_NAMES.get(control, ()):
+                pattern = QRegularExpression(f"^{name[:-1]}\\d+$" if name.endswith("_*") else f"^{name}$")
                 for kind in (QWidget, QAction):
-                    found += [t for t in self.window.findChildren(kind, name) if t not in found]
+                    found += [t for t in self.window.findChildren(kind, pattern) if t not in found]
         return found
 
 

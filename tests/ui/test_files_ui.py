@@ -627,7 +627,12 @@ def test_a_lesson_file_opens_in_the_window_with_its_points_weights_and_locks(mai
     assert optimizer_group is not None and not optimizer_group.isEnabled()
     assert not w.dataset_picker.isEnabled() and w.findChild(QWidget, "seedRow").isHidden()
     assert w.findChild(QWidget, "lrCombo").isEnabled()
+    assert w.findChild(QWidget, "add_layer").isEnabled()
     assert w.windowTitle() == "lesson.gdp.json[*] — gdplayground" and not w.isWindowModified()
+    apply_lesson_locks(w, Lesson("Layers", "", locked=("hidden", "activation")))
+    assert not w.findChild(QWidget, "add_layer").isEnabled() and not w.findChild(QWidget, "add_neuron_0").isEnabled()
+    assert not w.findChild(QWidget, "activation_0").isEnabled() and w.dataset_picker.isEnabled()
+    apply_lesson_locks(w, lesson)
     c.apply_config_changes({"optimizer": "adam"})
     qtbot.wait(50)
     assert c.config.optimizer == "gd"
