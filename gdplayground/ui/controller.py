@@ -70,6 +70,9 @@ class RunController(QObject):
         self.speed = math.inf
         self.metrics: dict[str, float] = {}
         self.locked_fields: frozenset[str] = frozenset()  # set by a lesson: config fields, "weights"
+        # asked before a command changes the run ("play", "step", "epoch", "settings", "weights");
+        # False cancels it. The timeline branches here; explain mode takes Step (step_through.py).
+        self.before_change: Callable[[str, Mapping[str, Any] | None], bool] | None = None
         self._eval_steps: list[int] = []
         self._eval_train: list[float] = []
         self._eval_test: list[float] = []
@@ -143,6 +146,8 @@ class RunController(QObject):
         if self.state == "diverged":
             self.status_reported.emit("The run diverged: lower the learning rate or reset before playing.")
             return
+        if not self._may_change("play"):
+            return
         self._epoch_target = None
         self._set_state("playing")
         self._restart_pacing()
@@ -163,11 +168,15 @@ class RunController(QObject):
 
     def step(self) -> None:
         """Exactly one update (pauses first if playing)."""
+        if not self._may_change("step"):
+            return
         self.pause()
         self.call_when_idle(self._step_once)
 
     def step_epoch(self) -> None:
         """Train to the end of the current epoch, at full speed."""
+        if not self._may_change("epoch"):
+            return
         self.pause()
         self.call_when_idle(self._start_epoch)
 
@@ -209,6 +218,9 @@ class RunController(QObject):
             self._emit_frame(force_eval=True)
         self.call_when_idle(adopt)
 
+    def _may_change(self, what: str, changes: Mapping[str, Any] | None = None) -> bool:
+        return self.before_change is None or self.before_change(what, changes)
+
     def _unlocked(self, changes: Mapping[str, Any]) -> dict[str, Any]:
         """``changes`` without the fields a lesson locked (saying so, and showing the views
         the settings in force again)."""
@@ -231,6 +243,9 @@ class RunController(QObject):
         changes = self._unlocked(changes)
         if not changes:
             return
+        if not self._may_change("settings", changes):
+            self.config_changed.emit(self.config)  # views go back to what is in force
+            return
         if not (self.state == "playing" and not self._needs_rebuild(changes)):
             self.pause()
         self.call_when_idle(lambda: self._apply(changes))
@@ -240,6 +255,9 @@ class RunController(QObject):
         if "weights" in self.locked_fields:
             self.status_reported.emit("Editing weights is locked by the lesson.")
             self._mark_changed()  # views show the weight as it still is
+            return
+        if not self._may_change("weights"):
+            self._mark_changed()
             return
 
         def edit() -> None:

@@ -162,9 +162,10 @@ class StepThrough(QObject):
             rec = run.record_of(shown) if shown else None
             self.window.boundary_plot.set_batch(run.data.x_train[rec.batch] if rec is not None else None)
             self.window.loss_plot.set_marker(shown if shown else None)
-        elif d.explain.active and d.explain.stage[0] != "update":
+        elif d.explain.active:
+            # the weights as they are at this stage: before the update until its last stage
             p = d.explain.step_phases
-            self._show_weights(run, run.network.layout.flatten(p.params_before))
+            self._show_weights(run, run.network.layout.flatten(d.explain.weights_to_show()))
             example_only = d.explain.stage[0] in ("forward", "loss")
             self.window.boundary_plot.set_batch(p.point[None, :] if example_only else run.data.x_train[p.batch])
         now = time.perf_counter()
