@@ -26,6 +26,7 @@ from .boundary_plot import BoundaryPlot
 from .controller import RunController
 from .dataset_picker import DatasetPicker
 from .hyper_panel import HyperPanel
+from .inspector_dock import install_inspector
 from .loss_plot import LossPlot
 from .network_view import NetworkView
 from .neuron_images import neuron_image, neuron_images
@@ -43,9 +44,11 @@ SHORTCUTS = (
 )
 _VIEW_OPTIONS = ("log_scale", "show_test", "discretize", "colorblind", "dark")
 _SLOW_ENOUGH_TO_SHOW_BATCH = 30.0  # updates/s; faster, the batch rings would only flicker
-# The network view is the costliest panel to paint (about half of a repaint, measured); while
-# training it is refreshed at most this often, the plots and counters on every repaint.
-NETWORK_HZ_WHILE_TRAINING = 15.0
+# The network view and the output heatmap are the costly panels (measured with the 6x8 network:
+# painting the network view ~11 ms, the 100x100 output ~7 ms). While training fast, each is
+# refreshed at most this often, in turns; the loss curve and counters on every repaint.
+HEAVY_HZ_WHILE_TRAINING = 15.0
+_FAST = 100.0  # updates/s from which training counts as fast
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +63,7 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(icon)
         self.controller = RunController(config or self._remembered_config() or RunConfig(), self)
         self._hovered: tuple[int, int] | None = None
-        self._network_shown = 0.0
+        self._network_shown = self._output_shown = 0.0
         self._rate = (time.perf_counter(), 0, 0.0)  # (time, update count, updates/s) for the status bar
         self._build_panels()
         self._build_actions()
@@ -70,6 +73,7 @@ class MainWindow(QMainWindow):
         self._restore()
         self._show_config(self.controller.config)
         self._on_run_reset()
+        self.inspector_dock = install_inspector(self, self.controller)  # inspector, timeline, explain mode
 
     # -- building ------------------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -257,14 +261,14 @@ class MainWindow(QMainWindow):
     def _show_run(self) -> None:
         c = self.controller
         run = c.run
-        now = time.perf_counter()
-        if c.state != "playing" or now - self._network_shown >= 1.0 / NETWORK_HZ_WHILE_TRAINING:
-            self._network_shown = now
+        network, output = self._heavy_panels_due()
+        if network:
             self.network_view.set_params(run.params)
             self.network_view.set_neuron_images(neuron_images(run))
-        self.boundary_plot.set_output(_grid_output(run), run.network.head.output)
-        if self._hovered is not None:
-            self._show_hovered()
+        if output:
+            self.boundary_plot.set_output(_grid_output(run), run.network.head.output)
+            if self._hovered is not None:
+                self._show_hovered()
         rec = run.last_record
         show_batch = rec is not None and (c.state != "playing" or c.speed <= _SLOW_ENOUGH_TO_SHOW_BATCH)
         self.boundary_plot.set_batch(run.data.x_train[rec.batch] if show_batch else None)
@@ -273,6 +277,26 @@ class MainWindow(QMainWindow):
         self.loss_plot.set_marker(run.step_count if run.step_count else None)
         self.run_controls.set_counters(run.step_count, run.epoch, c.metrics, run.data.kind)
         self._show_state()
+
+    def _heavy_panels_due(self) -> tuple[bool, bool]:
+        """(network view, output heatmap): which of the two costly panels to refresh now. While
+        training fast, each at most HEAVY_HZ times a second and never both in one repaint, so
+        the loss curve and counters keep the full frame rate; otherwise both, always."""
+        c = self.controller
+        now = time.perf_counter()
+        if not (c.state == "playing" and c.speed >= _FAST):
+            self._network_shown = self._output_shown = now
+            return True, True
+        period = 1.0 / HEAVY_HZ_WHILE_TRAINING
+        network_due = now - self._network_shown >= period
+        output_due = now - self._output_shown >= period
+        if network_due and (not output_due or self._network_shown <= self._output_shown):
+            self._network_shown = now
+            return True, False
+        if output_due:
+            self._output_shown = now
+            return False, True
+        return False, False
 
     def _on_run_reset(self) -> None:
         run = self.controller.run
