@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gdplayground import Run, RunConfig
-from gdplayground.ui.inspector_dock import install_inspector
+from gdplayground.ui.inspector_dock import InspectorDock
 
 CFG = RunConfig(points=100, hidden=(4, 2), batch_size=10, optimizer="adam", lr=0.01)
 
@@ -19,7 +19,7 @@ def window(qtbot, monkeypatch):
 
     w = MainWindow(CFG, None)
     qtbot.addWidget(w)
-    w.dock = install_inspector(w, w.controller)
+    w.dock = w.inspector_dock  # the window installs it with install_inspector
     w.resize(1280, 900)
     w.show()
     qtbot.waitExposed(w)
@@ -67,7 +67,9 @@ def _answer_branch(accept: bool, seen: list):
 
 def test_installs_dock_timeline_and_actions(window):
     d = window.dock
+    assert isinstance(d, InspectorDock) and window.findChildren(InspectorDock) == [d]
     assert d.isVisible() and d.timeline.isVisible()
+    assert window.controller.before_change == d.step_through.before_change
     assert window.dockWidgetArea(d) == Qt.DockWidgetArea.BottomDockWidgetArea
     texts = [a.text() for a in window.run_menu.actions()]
     assert "Step &back" in texts and "E&xplain mode" in texts
