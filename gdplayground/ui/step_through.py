@@ -28,6 +28,7 @@ from .math_text import number_plain
 from .neuron_images import neuron_images
 from .timeline import confirm_branch
 
+LIVE_INTERVAL = 256  # seek along a drag while going back replays at most this many updates
 PANEL_INTERVAL_S = 0.25  # while playing, the inspector and layer view follow at most 4 times a second
 
 
@@ -156,6 +157,7 @@ class StepThrough(QObject):
         head = run.step_count
         shown = self.viewed if self.viewed is not None else head
         d.timeline.set_range(head, shown)
+        d.timeline.set_live(run.history.interval <= LIVE_INTERVAL)
         d.timeline.set_details(self._details(run, shown))
         if self.viewed is not None:
             self._show_weights(run, self._state_at(run, shown).theta)

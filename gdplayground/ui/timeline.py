@@ -35,6 +35,7 @@ class Timeline(QWidget):
         self.slider.setRange(0, 0)
         self.slider.setPageStep(10)
         self.slider.valueChanged.connect(self._on_slider)
+        self.slider.sliderMoved.connect(self._show)  # the label follows a drag even when not live
         self.label = QLabel(self)
         self.label.setObjectName("timelinePosition")
         self.label.setMinimumWidth(self.fontMetrics().horizontalAdvance("update 000,000 of 000,000 (latest)"))
@@ -69,9 +70,15 @@ class Timeline(QWidget):
         position = self._head if position is None else min(max(0, int(position)), self._head)
         self._setting = True
         self.slider.setRange(0, self._head)
-        self.slider.setValue(position)
+        if not self.slider.isSliderDown():  # never pull the handle from under a drag
+            self.slider.setValue(position)
         self._setting = False
         self._show()
+
+    def set_live(self, live: bool) -> None:
+        """Live: ask to seek all along a drag. Not live: only where the drag ends (when going
+        back is slow: a long history replays up to its checkpoint interval for each seek)."""
+        self.slider.setTracking(bool(live))
 
     @property
     def position(self) -> int:
@@ -99,8 +106,8 @@ class Timeline(QWidget):
         if not self._setting:
             self.seek_requested.emit(int(value))
 
-    def _show(self) -> None:
-        k, n = self.slider.value(), self._head
+    def _show(self, *_: object) -> None:
+        k, n = self.slider.sliderPosition(), self._head
         if n == 0:
             text = "no updates yet"
         elif k == 0:

@@ -83,3 +83,18 @@ def test_confirm_branch_asks_only_beyond_a_handful(qtbot):
     assert confirm_branch(None, 2000) is True
     _answer(None)
     assert confirm_branch(None, 2000) is False
+
+
+def test_not_live_seeks_only_where_a_drag_ends(timeline, qtbot):
+    timeline.set_range(1000, 1000)
+    timeline.set_live(False)
+    slider = timeline.slider
+    with qtbot.assertNotEmitted(timeline.seek_requested):
+        slider.setSliderDown(True)
+        slider.setSliderPosition(400)  # dragging
+    assert timeline.text() == "update 400 of 1,000"
+    timeline.set_range(1000, 1000)  # a repaint during the drag leaves the handle alone
+    assert slider.sliderPosition() == 400
+    with qtbot.waitSignal(timeline.seek_requested) as sig:
+        slider.setSliderDown(False)
+    assert sig.args == [400]
