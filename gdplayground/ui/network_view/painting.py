@@ -2,6 +2,8 @@
 explain-mode glow, with a QPainter from cached geometry."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen
@@ -43,7 +45,7 @@ def _band(geo: Geometry, s: Structure, phase: str, layer: int | None) -> QRectF:
     bottom = max(r.bottom() for r in rects)
     left = geo.column_x[lo] - geo.node_size[lo] / 2 - 16
     right = geo.column_x[hi] + geo.node_size[hi] / 2 + 8
-    return QRectF(left, geo.graph_top - 10, right - left, bottom - geo.graph_top + 20)
+    return QRectF(left, geo.graph_top - 6, right - left, bottom - geo.graph_top + 16)  # within the live repaint area
 
 
 def draw_phase(p: QPainter, geo: Geometry, s: Structure, palette: QPalette, phase: str, layer: int | None) -> None:
@@ -102,19 +104,25 @@ def draw_outline(p: QPainter, rect: QRectF, color: QColor, width: int) -> None:
     p.drawRect(rect.toRect().adjusted(-d, -d, d - 1, d - 1))
 
 
+@lru_cache(maxsize=4)
+def _scale_colors(scheme: str) -> list[QColor]:
+    """The lookup table as QColors, made once per colour scheme."""
+    return [QColor(int(r), int(g), int(b)) for r, g, b in colors.lookup_table()]
+
+
 def draw_biases(p: QPainter, geo: Geometry, biases: list[np.ndarray | None], palette: QPalette) -> None:
     """Bias markers on the diverging scale (near zero reads as neutral, large as saturated)."""
     edge = blend(palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window), 0.55)
     p.setPen(QPen(edge, 1))
-    lut = colors.lookup_table()
+    scale = _scale_colors(colors.scheme())
     missing = palette.color(QPalette.ColorRole.Mid)
     for l, rects in enumerate(geo.bias_rects):
         values = biases[l] if l < len(biases) and biases[l] is not None else np.zeros(len(rects))
         finite = np.isfinite(values)
         scaled = np.clip(np.where(finite, values, 0.0) / BIAS_SCALE, -1, 1)
-        rows = lut[np.rint((scaled + 1) / 2 * (len(lut) - 1)).astype(np.intp)]
+        rows = np.rint((scaled + 1) / 2 * (len(scale) - 1)).astype(np.intp).tolist()
         for j, rect in enumerate(rects):
-            p.setBrush(QColor(*(int(c) for c in rows[j])) if finite[j] else missing)
+            p.setBrush(scale[rows[j]] if finite[j] else missing)
             p.drawRect(rect.toRect().adjusted(0, 0, -1, -1))
 
 
