@@ -27,7 +27,7 @@ def loss(run: Run) -> float:
 
 def test_the_gallery_lists_every_file_with_its_explanation():
     presets = list_presets(FOLDER)
-    assert len(presets) == len(FILES) >= 17
+    assert len(presets) == len(FILES) >= 18
     for p in presets:
         assert p.topic and len(p.description) > 200, p.path.name
 
@@ -114,3 +114,11 @@ def test_l1_zeroes_the_useless_features_and_l2_only_shrinks_them():
     assert (l1_out[useless] < 0.02).all() and (l1_out[useful] > 0.1).all()
     assert (l2_out[useless] > 0.2).all()
     assert accuracy(l1) > 0.97 and accuracy(l2) > 0.97
+
+
+def test_the_sample_lesson_leaves_only_the_learning_rate_free():
+    exp = load_experiment(FOLDER / "18-lesson-find-the-learning-rate.gdp.json")
+    free = {"lr"}
+    from gdplayground.experiment import CONTROLS
+    assert set(exp.lesson.locked) == set(CONTROLS) - free and exp.config.lr == 3.0
+    assert "learning rate" in exp.lesson.instructions

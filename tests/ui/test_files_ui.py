@@ -405,7 +405,7 @@ def test_preset_gallery_lists_topics_and_explains_the_choice(qtbot):
     gallery = PresetGallery()
     qtbot.addWidget(gallery)
     topics = [gallery.tree.topLevelItem(i).text(0) for i in range(gallery.tree.topLevelItemCount())]
-    assert topics == ["Learning rate", "XOR", "Spiral", "Momentum", "Adam", "Batch size", "Regularization"]
+    assert topics == ["Learning rate", "XOR", "Spiral", "Momentum", "Adam", "Batch size", "Regularization", "Lesson"]
     assert gallery.title.text() == "Learning rate: too small" and "0.0003" in gallery.text.text()
     big = gallery.tree.topLevelItem(0).child(2)
     gallery.tree.setCurrentItem(big)
@@ -636,6 +636,11 @@ def test_a_lesson_file_opens_in_the_window_with_its_points_weights_and_locks(mai
     c.apply_config_changes({"optimizer": "adam"})
     qtbot.wait(50)
     assert c.config.optimizer == "gd"
+    through = w.inspector_dock.step_through  # updates before 25 are not in the file: never shown
+    w.inspector_dock.show()
+    through.seek(3)
+    qtbot.wait(100)
+    assert through.viewed is None or through.viewed == 25
     c.step()
     qtbot.waitUntil(lambda: c.run.step_count == 26, timeout=5000)
     assert w.isWindowModified()
