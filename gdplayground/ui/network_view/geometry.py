@@ -57,7 +57,7 @@ class Geometry:
 
 def control_width(spacing: float) -> int:
     """Width of a hidden layer's controls: the column spacing less a gap, within reason."""
-    return int(min(max(spacing - 6, 38), 124))
+    return int(min(spacing - 6 if spacing >= 44 else spacing - 2, 124))  # never into the next column
 
 
 def _fit(height: float, n: int) -> float:
