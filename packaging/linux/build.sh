@@ -15,30 +15,31 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(mkdir -p "${GDP_BUILD:-$ROOT/build/linux}" && cd "${GDP_BUILD:-$ROOT/build/linux}" && pwd)
 OUT=$(mkdir -p "${GDP_OUT:-$ROOT/dist}" && cd "${GDP_OUT:-$ROOT/dist}" && pwd)
 PYTHON=${PYTHON:-python3}
-PYINSTALLER_VERSION=6.22.3
 VENV=$BUILD/venv
 ARCH=$(dpkg --print-architecture 2>/dev/null || echo amd64)
 step() { printf '\n== %s\n' "$*"; }
 
 step "build environment ($VENV)"
-need=()
-command -v dpkg-deb >/dev/null || need+=(dpkg)
-[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
-command -v strip >/dev/null && command -v readelf >/dev/null || need+=(binutils)
-command -v file >/dev/null || need+=(file)
-# Libraries the kept Qt plugins link to (the Wayland client): without them on the build
-# machine the bundle could neither carry them nor name them in the .deb's Depends.
-for lib in libwayland-client.so.0:libwayland-client0 libwayland-cursor.so.0:libwayland-cursor0 \
-           libwayland-egl.so.1:libwayland-egl1 libxkbcommon.so.0:libxkbcommon0; do
-  ldconfig -p | grep -q "${lib%%:*}" || need+=("${lib##*:}")
+# What the build itself uses, and the system libraries of the Qt plugins the bundle keeps:
+# PyInstaller can only carry (or name in Depends) what is on the build machine.
+debs=(dpkg binutils file fonts-dejavu-core
+      libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3
+      libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-randr0
+      libxcb-render-util0 libxcb-image0 libwayland-client0 libwayland-cursor0 libwayland-egl1)
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
-if [ ${#need[@]} -gt 0 ]; then
+if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q "pyinstaller==$PYINSTALLER_VERSION" "$ROOT"
+# Pinned versions (packaging/build-constraints.txt): an installer is rebuilt from the same parts.
+"$VENV/bin/python" -m pip install -q -c "$ROOT/packaging/build-constraints.txt" pyinstaller "$ROOT"
 # A fresh copy of the app every time, even when its version number did not change.
 "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$ROOT"
 VERSION=$("$VENV/bin/python" -c "import gdplayground; print(gdplayground.__version__)")
@@ -55,7 +56,7 @@ cp /usr/share/doc/fonts-dejavu-core/copyright "$BUILD/fonts/LICENSE-DejaVu.txt"
 cp "$ROOT/packaging/linux/fonts.conf" "$BUILD/fonts/fonts.conf"
 "$VENV/bin/python" "$ROOT/packaging/make_icons.py" "$BUILD/icons"
 
-step "PyInstaller $PYINSTALLER_VERSION"
+step "PyInstaller $("$VENV/bin/pyinstaller" --version)"
 rm -rf "$BUILD/dist"
 GDP_FONTS="$BUILD/fonts" "$VENV/bin/pyinstaller" --noconfirm --log-level WARN \
   --distpath "$BUILD/dist" --workpath "$BUILD/work" "$ROOT/packaging/gdplayground.spec"

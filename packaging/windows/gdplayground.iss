@@ -1,0 +1,56 @@
+; Inno Setup recipe for GD Playground; packaging\windows\build.ps1 passes the defines below.
+; Installs for the current user by default (students rarely have admin rights); the first page
+; offers "all users" to an administrator.
+#ifndef AppVersion
+  #define AppVersion "0.0.0"
+#endif
+#ifndef SourceDir
+  #define SourceDir "..\..\build\windows\dist\gdplayground"
+#endif
+#ifndef OutputDir
+  #define OutputDir "..\..\dist"
+#endif
+#ifndef IconFile
+  #define IconFile "..\..\build\windows\icons\gdplayground.ico"
+#endif
+
+[Setup]
+AppId={{1ED8A10F-16E1-4393-93BD-FFE183CE5615}
+AppName=GD Playground
+AppVersion={#AppVersion}
+AppVerName=GD Playground {#AppVersion}
+AppPublisher=GD Playground
+DefaultDirName={autopf}\GD Playground
+DefaultGroupName=GD Playground
+DisableProgramGroupPage=yes
+PrivilegesRequired=lowest
+PrivilegesRequiredOverridesAllowed=dialog
+ArchitecturesAllowed=x64compatible
+ArchitecturesInstallIn64BitMode=x64compatible
+MinVersion=10.0
+OutputDir={#OutputDir}
+OutputBaseFilename=gdplayground-{#AppVersion}-windows-x64-setup
+SetupIconFile={#IconFile}
+UninstallDisplayIcon={app}\gdplayground.exe
+UninstallDisplayName=GD Playground
+Compression=lzma2/max
+SolidCompression=yes
+WizardStyle=modern
+CloseApplications=yes
+
+[Tasks]
+Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[Files]
+Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+
+[Icons]
+Name: "{autoprograms}\GD Playground"; Filename: "{app}\gdplayground.exe"; Comment: "Watch and control gradient descent"
+Name: "{autodesktop}\GD Playground"; Filename: "{app}\gdplayground.exe"; Tasks: desktopicon
+
+[Run]
+Filename: "{app}\gdplayground.exe"; Description: "{cm:LaunchProgram,GD Playground}"; Flags: nowait postinstall skipifsilent
+
+[UninstallDelete]
+; The app writes nothing into its folder, but a crash dump or a stray cache must not keep it alive.
+Type: filesandordirs; Name: "{app}"
