@@ -72,6 +72,7 @@ def measure(config: RunConfig, seconds: float, size: tuple[int, int], trainer: s
     window.resize(*size)
     window.show()
     settle(300)
+    window.controller.start_process()
     deadline = time.perf_counter() + 15
     while window.controller.trainer != trainer and time.perf_counter() < deadline:
         settle(50)  # the training process takes a moment to start

@@ -100,8 +100,9 @@ class RunController(QObject):
         self._thread_worker.chunk_trained.connect(self._on_chunk)
         self.worker: ThreadWorker | ProcessWorker = self._thread_worker
         self._process_worker: ProcessWorker | None = None
-        if (trainer or os.environ.get(TRAINER_ENV, "process")) == "process":
-            self._start_process()
+        # The child starts with the first training that needs it (until it runs, the thread
+        # trains): a window that never trains, or takes a screenshot, never starts one.
+        self._want_process = (trainer or os.environ.get(TRAINER_ENV, "process")) == "process"
         self._timer = QTimer(self)
         self._timer.setInterval(round(1000 / IDLE_FPS))
         self._timer.timeout.connect(self._on_tick)
@@ -407,7 +408,11 @@ class RunController(QObject):
         self._emit_frame(force_eval=True)
 
     # -- the workers --------------------------------------------------------------------------
-    def _start_process(self) -> None:
+    def start_process(self) -> None:
+        """Start the training process now, not at the first training (benchmarks, tests)."""
+        if not self._want_process or self._process_worker is not None or self._closed:
+            return
+        self._want_process = False
         try:
             worker = ProcessWorker()
             worker.chunk_trained.connect(self._on_chunk)
@@ -440,6 +445,7 @@ class RunController(QObject):
                 self._run_pending()
 
     def _grant(self, job: Job) -> None:
+        self.start_process()
         self._busy = True
         self.worker.grant(job)
 

@@ -33,6 +33,7 @@ def make_controller(qtbot):
         c = RunController(config, trainer=trainer)
         made.append(c)
         if trainer == "process":
+            c.start_process()
             qtbot.waitUntil(lambda: c.trainer == "process", timeout=20000)
         return c
 
@@ -247,6 +248,7 @@ CLOSE_WHILE_TRAINING = textwrap.dedent("""
         window = MainWindow(settings=None)
         window.show()
         def start():
+            window.controller.start_process()
             if window.controller.trainer != {trainer!r}:
                 QTimer.singleShot(50, start)
                 return
@@ -271,6 +273,23 @@ def test_close_while_training_is_clean(tmp_path, trainer):
     assert int(result.stdout.split()[-1]) > 0
     noise = [line for line in result.stderr.splitlines() if "propagateSizeHints" not in line]
     assert noise == []  # no "QThread: Destroyed while thread is still running", no leaks
+
+
+def test_the_process_starts_with_the_first_training(qtbot, make_controller):
+    c = make_controller(trainer="process")
+    lazy = RunController(trainer="process")
+    try:
+        assert lazy._process_worker is None  # a window that never trains starts no process
+        lazy.play()  # trains on the thread until the process is ready, then moves there
+        qtbot.waitUntil(lambda: lazy.trainer == "process" and lazy.run.step_count > 100, timeout=20000)
+        lazy.pause()
+        qtbot.waitUntil(lambda: not lazy.busy, timeout=5000)
+        here = Run(RunConfig())
+        here.train(steps=lazy.run.step_count)
+        assert np.array_equal(here.theta, lazy.run.theta)  # the hand-over loses nothing
+    finally:
+        lazy.shutdown()
+    assert c.trainer == "process"
 
 
 def test_speed_stops_cover_watching_to_flat_out():
