@@ -1,6 +1,6 @@
 """The connections: pens by sign and strength, and a cached layer they are rendered into.
 
-Measured on a 2-core VM, antialiased curves drawn with translucent pens cost the raster engine
+Measured on a two-core machine, antialiased curves drawn with translucent pens cost the raster engine
 about 0.25 ms each (384 connections of a 6×8 network with 7 inputs: 95 ms); the same curves with
 opaque pens already blended with the background cost about a third of that, and without
 antialiasing about a tenth. So pens are opaque (a weak weight's colour is mixed towards the
