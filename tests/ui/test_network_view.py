@@ -142,6 +142,22 @@ def test_layer_buttons_and_limits(qtbot, make_view):
         qtbot.mouseClick(view.layer_count.add_button, Qt.MouseButton.LeftButton)
 
 
+def test_limits_leave_buttons_disabled_by_others_alone(qtbot, make_view):
+    view = make_view(hidden=(4, 2))
+    locked = view.layer_controls[0].add_button
+    locked.setEnabled(False)  # e.g. a lesson that fixes the network's shape
+    view.set_structure(ALL, ("x1", "x2"), (5, 2), ("tanh", "tanh"), 1)
+    assert not locked.isEnabled()
+    view.set_structure(ALL, ("x1", "x2"), (32, 2), ("tanh", "tanh"), 1)
+    view.set_structure(ALL, ("x1", "x2"), (4, 2), ("tanh", "tanh"), 1)
+    assert not locked.isEnabled()
+    full = view.layer_controls[1].add_button
+    view.set_structure(ALL, ("x1", "x2"), (4, 32), ("tanh", "tanh"), 1)
+    assert not full.isEnabled()
+    view.set_structure(ALL, ("x1", "x2"), (4, 31), ("tanh", "tanh"), 1)
+    assert full.isEnabled()
+
+
 def test_activation_combo(qtbot, make_view):
     view = make_view(hidden=(4, 2), acts=("tanh", "relu"))
     combo = view.layer_controls[1].activation_combo

@@ -25,6 +25,17 @@ def _button(text: str, tip: str, name: str) -> QToolButton:
     return b
 
 
+def at_limit(button: QToolButton, limit: bool) -> None:
+    """Disable ``button`` at a limit, and enable it again only if a limit disabled it: whoever
+    else disabled it (a lesson locking the network's shape) keeps it disabled."""
+    if limit and button.isEnabled():
+        button.setEnabled(False)
+        button.setProperty("at_limit", True)
+    elif not limit and button.property("at_limit"):
+        button.setEnabled(True)
+        button.setProperty("at_limit", False)
+
+
 class LayerCountControls(QWidget):
     """'+ layer', '− layer' and 'N hidden layers'."""
 
@@ -50,8 +61,8 @@ class LayerCountControls(QWidget):
 
     def set_count(self, n: int) -> None:
         self.label.setText(naming.layers(n))
-        self.add_button.setEnabled(n < MAX_LAYERS)
-        self.remove_button.setEnabled(n > 0)
+        at_limit(self.add_button, n >= MAX_LAYERS)
+        at_limit(self.remove_button, n <= 0)
 
 
 class ActivationCombo(QComboBox):
@@ -133,8 +144,8 @@ class LayerControls(QWidget):
     def set_state(self, neurons: int, activation: str) -> None:
         self._neurons = neurons
         self._show_count()
-        self.add_button.setEnabled(neurons < MAX_NEURONS)
-        self.remove_button.setEnabled(neurons > 1)
+        at_limit(self.add_button, neurons >= MAX_NEURONS)
+        at_limit(self.remove_button, neurons <= 1)
         i = self.activation_combo.findData(activation)
         self.activation_combo.blockSignals(True)
         self.activation_combo.setCurrentIndex(max(i, 0))
