@@ -423,7 +423,9 @@ class MainWindow(QMainWindow):
 
     def _show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td style='padding-right:16px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>", QMessageBox.StandardButton.Close, self)
+        text = (f"<h3>Keyboard shortcuts</h3><table>{rows}</table><p>While a text field has the keyboard "
+                "focus, keys go to it; click an empty spot of the window to give them back.</p>")
+        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", text, QMessageBox.StandardButton.Close, self)
         box.setObjectName("shortcutsDialog")
         box.open()
 

@@ -292,6 +292,24 @@ def test_the_process_starts_with_the_first_training(qtbot, make_controller):
     assert c.trainer == "process"
 
 
+def test_a_lost_training_process_falls_back_to_the_thread(qtbot, make_controller):
+    c = make_controller(trainer="process")
+    messages = []
+    c.status_reported.connect(messages.append)
+    c.play()
+    qtbot.waitUntil(lambda: c.run.step_count > 50, timeout=10000)
+    c._process_worker._process.kill()
+    qtbot.waitUntil(lambda: c.trainer == "thread" and not c.busy, timeout=10000)
+    assert c.state == "paused"
+    assert any("training process" in m for m in messages)
+    before = c.run.step_count
+    c.play()  # goes on, on the thread, from where the Run stood
+    qtbot.waitUntil(lambda: c.run.step_count > before + 20, timeout=10000)
+    c.pause()
+    wait_idle(qtbot, c)
+    assert len(c.losses()) == c.run.step_count
+
+
 def test_speed_stops_cover_watching_to_flat_out():
     from gdplayground.ui.controller import SPEEDS
 
