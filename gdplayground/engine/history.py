@@ -66,8 +66,13 @@ class History:
         self._points: list[Checkpoint] = [start]
 
     @property
+    def start_step(self) -> int:
+        """The update the history starts at."""
+        return self._points[0].state.step
+
+    @property
     def head_step(self) -> int:
-        return self.losses.size + self._points[0].state.step
+        return self.losses.size + self.start_step
 
     def record(self, rec: StepRecord, setup: Any, config: Any) -> None:
         """Remember one update that has just been applied."""

@@ -82,6 +82,11 @@ class Run:
         return self.state.step
 
     @property
+    def first_step(self) -> int:
+        """The earliest update this run can go back to (0, or where a loaded run started)."""
+        return self.history.start_step
+
+    @property
     def epoch(self) -> int:
         """Completed passes over the training set."""
         return self.state.epoch
@@ -200,7 +205,7 @@ class Run:
     def back(self, n: int = 1) -> None:
         """Undo the last ``n`` updates: parameters and optimizer state as they were, bit for bit."""
         target = self.state.step - n
-        if n < 0 or target < 0:
+        if n < 0 or target < self.first_step:
             raise ValueError(f"cannot go back {n} updates from update {self.state.step}")
         rec = self.history.record_at(self.state.step)
         if n == 1 and rec is not None:
@@ -216,8 +221,8 @@ class Run:
     def state_at(self, step: int) -> TrainState:
         """The state after update ``step`` (0 ≤ step ≤ step_count), replayed from a checkpoint;
         the run itself is not changed."""
-        if not 0 <= step <= self.state.step:
-            raise ValueError(f"update {step} is outside 0..{self.state.step}")
+        if not self.first_step <= step <= self.state.step:
+            raise ValueError(f"update {step} is outside {self.first_step}..{self.state.step}")
         if step == self.state.step:
             return self.state
         cp = self.history.checkpoint_before(step)
@@ -254,6 +259,16 @@ class Run:
         self.state = TrainState(self.state.step, self.state.epoch, self.state.pos, self.state.theta, opt_state)
         self.setup, self.config = setup, config
         self.history.mark(self.state, setup, config)
+        self.diverged = None
+
+    def load_state(self, state: TrainState) -> None:
+        """Continue from ``state`` (update count, epoch, position, parameters, optimizer state),
+        e.g. one read from a file; the history starts there, so the run cannot go back before
+        it. The state must fit this run's network and optimizer."""
+        if state.theta.shape != self.state.theta.shape:
+            raise ValueError(f"{state.theta.size} parameters given; this network has {self.state.theta.size}")
+        self.state = state
+        self.history = History(Checkpoint(state, self.setup, self.config, hard=True))
         self.diverged = None
 
     def set_param(self, name: str, position: tuple[int, ...], value: float) -> None:

@@ -1,9 +1,6 @@
 """Experiment <-> Run: a Run built from a file continues exactly where the saved one stood (the
 same weights, optimizer state and place in the batch order), so training on gives the same
 numbers to the last bit as if it had never stopped.
-
-The engine's Run has no method to start from saved parameters; ``load_state`` does it from here
-with the attributes Run already exposes (``state``, ``history``, ``diverged``).
 """
 from __future__ import annotations
 
@@ -12,7 +9,6 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..engine.history import Checkpoint, History
 from ..engine.run import Run
 from ..engine.training import TrainState
 from .document import CUSTOM, Experiment
@@ -73,12 +69,8 @@ def build_run(exp: Experiment) -> Run:
 
 
 def load_state(run: Run, state: TrainState) -> None:
-    """Make ``state`` the run's start: update count, epoch, position, parameters and optimizer
-    state; history begins here (the run cannot go back before it). A candidate for
-    ``Run.load_state`` in the engine."""
-    run.state = state
-    run.history = History(Checkpoint(state, run.setup, run.config, hard=True))
-    run.diverged = None
+    """Make ``state`` the run's start (see ``Run.load_state``)."""
+    run.load_state(state)
 
 
 def _theta(run: Run, weights: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -214,3 +214,20 @@ def test_spiral_recipe_converges(seed):
     run = Run(RunConfig(**SPIRAL_RECIPE, seed=seed))
     run.train(epochs=200)
     assert run.evaluate()["test_accuracy"] >= 0.95
+
+
+def test_load_state_starts_history_there():
+    cfg = SMALL.replace(optimizer="adam", lr=0.01)
+    donor = Run(cfg)
+    donor.train(steps=40)
+    run = Run(cfg)
+    run.load_state(donor.state)
+    assert run.first_step == 40 and run.step_count == 40
+    run.train(steps=10)
+    donor.train(steps=10)
+    _same_state(run.state, donor.state)
+    run.back(10)
+    with pytest.raises(ValueError):
+        run.back(1)
+    with pytest.raises(ValueError):
+        run.state_at(39)
