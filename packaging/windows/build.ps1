@@ -57,8 +57,8 @@ Compress-Archive -Path $Bundle -DestinationPath $Zip
 Write-Host $Zip
 
 Step "Inno Setup"
-$Iscc = (Get-Command iscc.exe -ErrorAction SilentlyContinue).Source
-if (-not $Iscc) { $Iscc = "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe" }
+$Found = Get-Command iscc.exe -ErrorAction SilentlyContinue
+$Iscc = if ($Found) { $Found.Source } else { "${env:ProgramFiles(x86)}\Inno Setup 6\ISCC.exe" }
 if (-not (Test-Path $Iscc)) {
     Invoke-Checked "installing Inno Setup" { choco install innosetup --yes --no-progress }
 }
