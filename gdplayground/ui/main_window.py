@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self._show_config(self.controller.config)
         self._on_run_reset()
         self.inspector_dock = install_inspector(self, self.controller)  # inspector, timeline, explain mode
+        self._restore_docks()
 
     # -- building ------------------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -241,11 +242,18 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self._sizes_restored = self.splitter.restoreState(state)
 
+    def _restore_docks(self) -> None:
+        """Docks and toolbars as the student left them (after every dock has been added)."""
+        state = self.settings.value("window/state") if self.settings is not None else None
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
     def _save(self) -> None:
         s = self.settings
         if s is None:
             return
         s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
         s.setValue("window/splitter", self.splitter.saveState())
         s.setValue("run/config", config_to_json(self.controller.config))
         s.setValue("run/speed", "inf" if math.isinf(self.controller.speed) else self.controller.speed)
@@ -466,7 +474,7 @@ class MainWindow(QMainWindow):
 class _RightColumn(QWidget):
     """The boundary plot on top, kept about square (its height follows the column's width: the
     axes and colour bar take about as much width as the axis and title take height), and the
-    loss plot in the rest, never shorter than LOSS_MIN."""
+    loss plot in the rest: LOSS_MIN, or 40 % of a short column."""
 
     LOSS_MIN = 170
 
@@ -477,10 +485,11 @@ class _RightColumn(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(top)
         layout.addWidget(bottom, 1)
-        bottom.setMinimumHeight(self.LOSS_MIN)
+        bottom.setMinimumHeight(100)
 
     def resizeEvent(self, event) -> None:
-        self.top.setFixedHeight(max(160, min(self.width() - 40, self.height() - self.LOSS_MIN)))
+        h = self.height()
+        self.top.setFixedHeight(int(max(160, min(self.width() - 40, max(h - self.LOSS_MIN, 0.6 * h)))))
         super().resizeEvent(event)
 
 

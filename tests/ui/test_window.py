@@ -244,6 +244,15 @@ def test_settings_remember_config_and_view(qtbot, window, tmp_path):
     assert again.log_action.isChecked() and again.loss_plot.log_scale()
 
 
+def test_settings_remember_the_dock(qtbot, window, tmp_path):
+    path = str(tmp_path / "s.ini")
+    w = window(settings=QSettings(path, QSettings.Format.IniFormat))
+    w.inspector_dock.hide()
+    w.close()
+    again = window(settings=QSettings(path, QSettings.Format.IniFormat))
+    assert not again.inspector_dock.isVisible()
+
+
 def test_invalid_remembered_config_falls_back(qtbot, window, tmp_path, caplog):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     settings.setValue("run/config", config_to_json(RunConfig()).replace('"lr": 0.03', '"lr": "fast"'))
