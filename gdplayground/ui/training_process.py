@@ -16,6 +16,7 @@ bit for bit where it would have if it had trained itself.
 """
 from __future__ import annotations
 
+import os
 import time
 import traceback
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ CHUNK_S = 0.015  # a chunk of news for the window about every 15 ms
 CHECKPOINT_EVERY = 64  # the engine History's base checkpoint interval
 RECORDS_PER_CHUNK = 1  # full records sent with a chunk while training on
 RECORDS_AT_END = 32  # and with the last chunk (Step back right after Pause needs no replay)
+CHILD_NICENESS = 10
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def absorb(run: Run, chunk: Chunk) -> None:
 # -- the child -------------------------------------------------------------------------------
 def child_main(commands, results, stop) -> None:
     """The child process: answer TrainRequests with Chunks until told to quit (None)."""
+    _yield_to_the_window()
     results.send("ready")
     run: Run | None = None
     data: Dataset | None = None
@@ -110,6 +113,15 @@ def child_main(commands, results, stop) -> None:
             _train(run, request, results, stop)
         except Exception:  # report, do not die: the window falls back to training itself
             results.send(Chunk(np.empty(0), None, None, traceback.format_exc(limit=6), time.perf_counter() - started))
+
+
+def _yield_to_the_window() -> None:
+    """A lower priority: on a busy machine the window's repaints come first (with a core to
+    itself, training loses nothing)."""
+    try:
+        os.nice(CHILD_NICENESS)
+    except (AttributeError, OSError):  # not on this platform, or not allowed
+        pass
 
 
 def _prepare(run: Run | None, request: TrainRequest, data: Dataset | None) -> Run:
