@@ -43,7 +43,8 @@ class InspectorDock(QDockWidget):
         column.addWidget(self.explain, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("inspectorSplitter")
-        for widget in (self.inspector, self.layer_view, explain_box):
+        self.splitter.addWidget(self.inspector)  # its rule scrolls on its own; the check stays in view
+        for widget in (self.layer_view, explain_box):
             scroll = QScrollArea(self)
             scroll.setWidget(widget)
             scroll.setWidgetResizable(True)

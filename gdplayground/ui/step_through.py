@@ -29,7 +29,8 @@ from .neuron_images import neuron_images
 from .timeline import confirm_branch
 
 LIVE_INTERVAL = 256  # seek along a drag while going back replays at most this many updates
-PANEL_INTERVAL_S = 0.25  # while playing, the inspector and layer view follow at most 4 times a second
+PANEL_INTERVAL_S = 1.0  # while playing fast, the inspector and layer view follow once a second
+READABLE_SPEED = 5.0  # updates/s: this slow, they show every update (about 10 ms each)
 
 
 class _RunAt:
@@ -138,7 +139,8 @@ class StepThrough(QObject):
         if (new_update and self.dock.explain_check.isChecked() and self.viewed is None and head > first_step(run)
                 and c.state in ("paused", "diverged")):
             explain.start(run, run.record_of(head))
-        self._paint(force_panels=not c.state == "playing")
+        readable = c.state != "playing" or (new_update and getattr(c, "speed", 0.0) <= READABLE_SPEED)
+        self._paint(force_panels=readable)
 
     def on_reset(self) -> None:
         self.viewed = None

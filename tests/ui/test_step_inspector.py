@@ -1,7 +1,9 @@
 """The update inspector through the real widget: the rule filled in with the record's numbers,
 the chooser, the gradient check button, tooltips and the empty state."""
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
 from PySide6.QtGui import QColor, QPalette
 
 from gdplayground import Run, RunConfig
@@ -103,8 +105,21 @@ def test_every_quantity_has_a_plain_language_tooltip(inspector):
         assert f"href='q:{term.key}'" in inspector.math.text()
         assert inspector.tip_for(term.key).startswith(term.tip)
     assert "how much the loss rises" in inspector.tip_for("g")
-    inspector.math.linkHovered.emit("q:g")  # the hover shows it (no crash offscreen)
-    inspector.math.linkHovered.emit("")
+
+
+def test_hovering_a_quantity_names_it(inspector, qtbot):
+    run, rec = _trained("adam")
+    inspector.show_record(run, rec, "W1", (0, 0))
+    view = inspector.math
+    points = [QPoint(x, y) for y in range(2, view.viewport().height(), 2)
+              for x in range(2, view.viewport().width(), 2) if view.anchorAt(QPoint(x, y)) == "q:beta1"]
+    spot = points[len(points) // 2]  # well inside the first β₁ link, not on its edge
+    move = QMouseEvent(QEvent.Type.MouseMove, QPointF(spot), QPointF(view.viewport().mapToGlobal(spot)),
+                       Qt.MouseButton.NoButton, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    with qtbot.waitSignal(view.link_hovered) as sig:
+        QApplication.sendEvent(view.viewport(), move)  # a mouse move over the link, as the mouse makes it
+    assert sig.args == ["q:beta1"]
+    assert "β₁: how slowly the average gradient m forgets" in inspector.tip_for("beta1")
 
 
 def test_empty_state_and_a_new_network(inspector):
