@@ -56,6 +56,7 @@ class ExplainMode(QWidget):
         self._optimizer = "gd"
         self.title = QLabel(self)
         self.title.setObjectName("explainTitle")
+        self.title.setWordWrap(True)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
