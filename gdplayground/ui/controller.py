@@ -78,6 +78,7 @@ class RunController(QObject):
         self._eval_test: list[float] = []
         self._last_eval = -math.inf
         self._busy = False  # a job is in flight
+        self._grid: tuple[np.ndarray | None, np.ndarray | None] = (None, None)  # (weights, output) from the process
         self._after_job: list[Callable[[], None]] = []
         self._epoch_target: int | None = None
         self._pace_origin = 0.0
@@ -135,6 +136,14 @@ class RunController(QObject):
     def frame_cost(self) -> float:
         """Seconds of GUI time one repaint takes, smoothed."""
         return self._frame_cost
+
+    def grid_output(self) -> np.ndarray:
+        """``run.grid_output()`` for the current weights; while the training process runs, the
+        one it computed for them, if it has (which spares the GUI thread the work)."""
+        theta, grid = self._grid
+        if grid is not None and theta is self.run.theta:  # any change since makes new weights
+            return grid
+        return self.run.grid_output()
 
     def suggested_lr(self) -> float:
         """A learning rate ten times smaller, for a diverged run."""
@@ -475,6 +484,8 @@ class RunController(QObject):
         current = chunk.job is not None and chunk.job.run is self.run
         if current:
             self.worker.absorb(self.run, chunk)
+            if chunk.grid is not None:
+                self._grid = (self.run.theta, chunk.grid)
             if chunk.updates:
                 self._advanced = self._dirty = True
                 self._pace_done += chunk.updates

@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
             self.network_view.set_params(run.params)
             self.network_view.set_neuron_images(neuron_images(run))
         if output:
-            self.boundary_plot.set_output(_grid_output(run), run.network.head.output)
+            self.boundary_plot.set_output(_grid_output(run, c.grid_output()), run.network.head.output)
             if self._hovered is not None:
                 self._show_hovered()
         rec = run.last_record
@@ -508,11 +508,10 @@ def _titled(title: str, widget: QWidget, parent: QWidget) -> QWidget:
     return box
 
 
-def _grid_output(run) -> np.ndarray:
-    """The output over the plot's grid. The engine computes it in float32 for speed; weights
-    that are huge (just before a divergence) overflow there, so then again in float64, where
-    the values are large but finite and show as the ends of the colour scale."""
-    out = run.grid_output()
+def _grid_output(run, out: np.ndarray) -> np.ndarray:
+    """The output over the plot's grid (``out``, as the engine computes it, in float32 for
+    speed). Weights that are huge (just before a divergence) overflow there, so then again in
+    float64, where the values are large but finite and show as the ends of the colour scale."""
     if not np.isfinite(out).all() and np.isfinite(run.theta).all():
         out = run.predict(grid_points())
     return out

@@ -35,6 +35,7 @@ CHECKPOINT_EVERY = 64  # the engine History's base checkpoint interval
 RECORDS_PER_CHUNK = 1  # full records sent with a chunk while training on
 RECORDS_AT_END = 32  # and with the last chunk (Step back right after Pause needs no replay)
 CHILD_NICENESS = 10
+GRID_EVERY_S = 1 / 15  # the output over the plot's grid, computed here while training flat out
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Chunk:
     checkpoints: tuple[TrainState, ...] = ()
     state: TrainState | None = None
     divergence: Divergence | None = None
+    grid: np.ndarray | None = None  # run.grid_output() at ``state`` (the window need not compute it)
 
     @property
     def updates(self) -> int:
@@ -141,6 +143,7 @@ def _train(run: Run, request: TrainRequest, results, stop) -> None:
     sent = 0
     checkpoints: list[TrainState] = []
     started = chunk_start = time.perf_counter()
+    grid_at = started  # the window has just drawn the starting state itself
     done = 0
     while True:
         if stop.is_set() or done >= request.max_updates:
@@ -153,13 +156,18 @@ def _train(run: Run, request: TrainRequest, results, stop) -> None:
         done += 1
         if rec.step % CHECKPOINT_EVERY == 0:
             checkpoints.append(rec.after)
-        if time.perf_counter() - chunk_start >= CHUNK_S:
-            results.send(_chunk(run, sent, checkpoints, RECORDS_PER_CHUNK, chunk_start, final=False))
+        now = time.perf_counter()
+        if now - chunk_start >= CHUNK_S:
+            grid = None
+            if now - grid_at >= GRID_EVERY_S:  # costs the window ~7 ms for the 6x8 network
+                grid, grid_at = run.grid_output(), now
+            results.send(_chunk(run, sent, checkpoints, RECORDS_PER_CHUNK, chunk_start, final=False, grid=grid))
             sent, checkpoints, chunk_start = history.losses.size, [], time.perf_counter()
     results.send(_chunk(run, sent, checkpoints, RECORDS_AT_END, started, final=True))
 
 
-def _chunk(run: Run, sent: int, checkpoints: list[TrainState], n_records: int, since: float, final: bool) -> Chunk:
+def _chunk(run: Run, sent: int, checkpoints: list[TrainState], n_records: int, since: float, final: bool,
+           grid: np.ndarray | None = None) -> Chunk:
     history = run.history
     losses = np.array(history.losses.view()[sent:])
     lrs = np.array(history.lrs.view()[sent:])
@@ -169,4 +177,5 @@ def _chunk(run: Run, sent: int, checkpoints: list[TrainState], n_records: int, s
     return Chunk(
         losses, records[-1] if records else None, div.reason if div else None, None, time.perf_counter() - since,
         final=final, lrs=lrs, records=records, checkpoints=tuple(checkpoints), state=run.state, divergence=div,
+        grid=grid,
     )

@@ -99,6 +99,21 @@ def test_process_training_matches_training_here(qtbot, make_controller):
     assert np.array_equal(c.run.record_of(100).grad, here.record_of(100).grad)
 
 
+def test_the_process_computes_the_output_grid_for_the_window(qtbot, make_controller):
+    c = make_controller(trainer="process")
+    grids = []
+    c.frame_ready.connect(lambda: grids.append((c.grid_output(), c.run.grid_output(), c._grid[0] is c.run.theta)))
+    c.play()
+    qtbot.waitUntil(lambda: sum(used for *_, used in grids) >= 3, timeout=10000)
+    c.pause()
+    wait_idle(qtbot, c)
+    for given, computed, _ in grids:
+        assert np.array_equal(given, computed)
+    c.set_param("W1", (0, 0), 0.5)  # new weights: the process's grid is not used for them
+    assert np.array_equal(c.grid_output(), c.run.grid_output())
+    assert c._grid[0] is not c.run.theta
+
+
 def test_step_epoch(qtbot, make_controller, trainer):
     c = make_controller(RunConfig(batch_size=10), trainer=trainer)
     c.step()
