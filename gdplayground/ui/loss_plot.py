@@ -159,6 +159,10 @@ class LossPlot(pg.PlotWidget):
         return y
 
     # -- look ------------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._legend.setVisible(self.height() >= 170)  # in a short plot it would hide the curves
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and hasattr(self, "_marker"):  # not during __init__

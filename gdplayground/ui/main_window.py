@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QToolBar, QVBoxLayout,
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(left.minimumSizeHint().width() + 20)
         self.network_view.setMinimumWidth(340)  # at 1280 px and below the output plot needs the room
+        self.network_view.setMinimumHeight(320)  # with the inspector dock, a 768 px screen must do
 
         right = _RightColumn(_titled("Output", self.boundary_plot, self), _titled("Loss", self.loss_plot, self), self)
 
@@ -245,8 +246,17 @@ class MainWindow(QMainWindow):
     def _restore_docks(self) -> None:
         """Docks and toolbars as the student left them (after every dock has been added)."""
         state = self.settings.value("window/state") if self.settings is not None else None
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
+        self._docks_restored = isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)
+
+    def _fit_docks(self) -> None:
+        """On a short screen the bottom dock may take at most a third of the window: the
+        network and the plots come first."""
+        dock = getattr(self, "inspector_dock", None)
+        if dock is None or getattr(self, "_docks_restored", False) or not dock.isVisible():
+            return
+        limit = self.height() // 3
+        if dock.height() > limit:
+            self.resizeDocks([dock], [max(limit, dock.minimumSizeHint().height())], Qt.Orientation.Vertical)
 
     def _save(self) -> None:
         s = self.settings
@@ -462,6 +472,7 @@ class MainWindow(QMainWindow):
         if not self._sizes_restored:  # the splitter knows its real width only now
             self._sizes_restored = True
             self._default_sizes()
+            self._fit_docks()
             self.centralWidget().setFocus()  # not a text field: the shortcuts work from the start
 
     # -- closing -------------------------------------------------------------------------------
@@ -486,6 +497,11 @@ class _RightColumn(QWidget):
         layout.addWidget(top)
         layout.addWidget(bottom, 1)
         bottom.setMinimumHeight(100)
+
+    def minimumSizeHint(self) -> QSize:
+        # not the current fixed height of the plot: that follows the column and must not
+        # keep the window from shrinking
+        return QSize(260, 300)
 
     def resizeEvent(self, event) -> None:
         h = self.height()

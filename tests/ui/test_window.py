@@ -48,6 +48,12 @@ def click(qtbot, button) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def test_fits_a_1366x768_screen(window):
+    w = window()
+    hint = w.minimumSizeHint()
+    assert hint.width() <= 1100 and hint.height() <= 700
+
+
 def test_opens_with_title_menus_and_plots(window):
     w = window()
     assert w.windowTitle() == "gdplayground"
