@@ -4,6 +4,11 @@ size, and the model's loss, init, activation, regularization and seed.
 Passive, like every view: ``set_config`` shows a RunConfig without emitting; ``changed(dict)``
 carries only the RunConfig fields the student changed, with values exactly as RunConfig takes
 them. Fields marked ↻ need a new network (the run resets); the others apply live.
+
+The panel names the widgets a lesson can lock or hide (lesson_locks.WIDGET_NAMES):
+optimizerGroup, lrCombo, scheduleCombo, warmupSpin, batchGroup, lossCombo, initCombo,
+activationCombo, regularizationRow and seedRow. An optimizer's or schedule's own settings
+follow their combo's lock (optimizer_fields.SettingsForm).
 """
 from __future__ import annotations
 
@@ -238,6 +243,7 @@ class HyperPanel(QWidget):
 
     def _optimizer_group(self) -> QGroupBox:
         box, form = self._form_group("Optimizer")
+        box.setObjectName("optimizerGroup")
         self._optimizer = _combo(OPTIMIZER_LABELS, optimizers.RULES)
         self._optimizer.activated.connect(self._optimizer_chosen)
         self._hyper_error = _error_label()
@@ -253,10 +259,13 @@ class HyperPanel(QWidget):
         self._lr.setToolTip("Size of each step along the negative gradient; pick one or type any "
                             "positive number")
         self._lr.setAccessibleName("Learning rate")
+        self._lr.setObjectName("lrCombo")
         self._lr.edited.connect(self._lr_edited)
         self._schedule = _combo(SCHEDULE_LABELS, SCHEDULE_RULES)
+        self._schedule.setObjectName("scheduleCombo")
         self._schedule.activated.connect(self._schedule_chosen)
         self._warmup = CountSpin(0, 10**7, 10)
+        self._warmup.setObjectName("warmupSpin")
         self._warmup.setToolTip("Ramp the rate up from lr / warmup_steps over this many updates "
                                 "(0 = no warm-up)")
         self._warmup.valueChanged.connect(self._warmup_edited)
@@ -271,6 +280,7 @@ class HyperPanel(QWidget):
 
     def _batch_group(self) -> QGroupBox:
         box = QGroupBox("Batch")
+        box.setObjectName("batchGroup")
         layout = QVBoxLayout(box)
         self._batch = BatchControl()
         self._batch.setToolTip("Training points per update: 1 = stochastic gradient descent, "
@@ -292,9 +302,13 @@ class HyperPanel(QWidget):
                 ("Init", self._init, "How the first weights are drawn"),
                 ("Activation", self._activation, "The activation of every hidden layer")):
             widget.setToolTip(tip)
+            widget.setObjectName(f"{label.lower()}Combo")
             form.addRow(self._resets_label(label, widget), widget)
-        form.addRow("Regularization", self._regularization_row())
-        form.addRow(self._resets_label("Seed", None), self._seed_row())
+        regularization, seed = self._regularization_row(), self._seed_row()
+        regularization.setObjectName("regularizationRow")
+        seed.setObjectName("seedRow")
+        form.addRow("Regularization", regularization)
+        form.addRow(self._resets_label("Seed", None), seed)
         return box
 
     def _loss_combo(self) -> QComboBox:

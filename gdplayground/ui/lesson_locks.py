@@ -34,8 +34,10 @@ LOCK_FIELDS: dict[str, tuple[str, ...]] = {
     "weights": ("weights",),
 }
 
-# Object names of the widgets and actions that show each control (see window_files.LOCK_NAMES);
-# "name_*" stands for name_0, name_1, ... (one per hidden layer in the network view).
+# Object names of the widgets and actions that show each control, as the panels name their own
+# widgets (dataset picker, hyper panel, network view, drawing tools, File menu); "name_*" stands
+# for name_0, name_1, ... (one per hidden layer in the network view). A widget that is a field
+# of a form is hidden with its label.
 WIDGET_NAMES: dict[str, tuple[str, ...]] = {
     "dataset": ("datasetPicker",),
     "draw": ("drawingTools", "importCsvAction"),

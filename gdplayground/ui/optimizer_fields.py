@@ -257,12 +257,16 @@ SCHEDULE_SPECS: dict[str, FieldSpec] = {
 
 # --- a form of fields built from a dict of values -------------------------------------------
 
+_ANCHOR_EVENTS = (QEvent.Type.EnabledChange, QEvent.Type.ShowToParent, QEvent.Type.HideToParent)
+
 class SettingsForm(QObject):
     """Rows of fields, one per setting, rebuilt for each optimizer or schedule.
 
     The rows go into the host form right after ``anchor``'s row, so they share its label column.
     A label wider than ``label_width`` gets a line of its own above its field, which keeps the
     column (and the panel) narrow. ``edited(str)`` names the setting the student changed.
+    The rows are disabled and hidden with ``anchor`` (a lesson locking or hiding the schedule
+    locks or hides its settings too), also rows built while it is.
     """
 
     edited = Signal(str)
@@ -274,6 +278,7 @@ class SettingsForm(QObject):
         self._form, self._anchor, self._label_width = form, anchor, label_width
         self._fields: dict[str, list[QWidget]] = {}
         self._rows: list[QWidget] = []  # one widget per row taken, to remove it again
+        anchor.installEventFilter(self)
 
     def build(self, values: Mapping[str, Any]) -> None:
         """One row per key of ``values``, in that order, showing those values (no signal)."""
@@ -299,10 +304,23 @@ class SettingsForm(QObject):
             # show at once: the layout alone would show them on the next event loop pass
             label.show()
             field.show()
+        self._follow_anchor()
         self.set_values(values)
 
     def keys(self) -> list[str]:
         return list(self._fields)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._anchor and event.type() in _ANCHOR_EVENTS:
+            self._follow_anchor()
+        return False
+
+    def _follow_anchor(self) -> None:
+        enabled, visible = self._anchor.isEnabled(), not self._anchor.isHidden()
+        for widget in self._rows:
+            widget.setEnabled(enabled)
+            if widget.isHidden() == visible:  # only rows whose state differs
+                self._form.setRowVisible(widget, visible)
 
     def fields(self, key: str) -> list[QWidget]:
         """The widget(s) editing ``key`` (two for betas)."""

@@ -1,32 +1,21 @@
 """Wiring the file features into the main window: the File menu (FileActions), the drawing tools
-above the output plot, and the object names lesson locks look for. One call from the
-composition root: ``install_file_support(window)``."""
+above the output plot, and the dataset picker's "Your points" (drawn or imported points shown,
+and split anew when the training share moves). One call from the composition root:
+``install_file_support(window)``.
+
+Lesson locks find the panels' widgets by the object names the panels give them themselves
+(lesson_locks.WIDGET_NAMES)."""
 from __future__ import annotations
 
-from functools import reduce
-
+import numpy as np
 from PySide6.QtWidgets import QBoxLayout, QMainWindow, QWidget
 
+from ..engine import datasets
+from ..engine.run import Run
+from ..experiment import CUSTOM
 from .drawing_tools import DrawingTools
 from .file_actions import FileActions
 from .point_drawing import PointDrawing
-
-# Widgets of other panels, by attribute path on the window, and the object name a lesson lock
-# finds them by (lesson_locks.WIDGET_NAMES). Missing attributes are skipped: a renamed widget
-# only loses its visible lock; the controller still refuses the locked setting.
-LOCK_NAMES: tuple[tuple[str, str], ...] = (
-    ("dataset_picker", "datasetPicker"),
-    ("hyper_panel._optimizer.parentWidget()", "optimizerGroup"),
-    ("hyper_panel._lr", "lrCombo"),
-    ("hyper_panel._schedule", "scheduleCombo"),
-    ("hyper_panel._warmup", "warmupSpin"),
-    ("hyper_panel._batch.parentWidget()", "batchGroup"),
-    ("hyper_panel._loss", "lossCombo"),
-    ("hyper_panel._init", "initCombo"),
-    ("hyper_panel._activation", "activationCombo"),
-    ("hyper_panel._regularization.parentWidget()", "regularizationRow"),
-    ("hyper_panel._seed.parentWidget()", "seedRow"),
-)
 
 
 def install_file_support(window: QMainWindow) -> FileActions:
@@ -34,7 +23,7 @@ def install_file_support(window: QMainWindow) -> FileActions:
     actions = FileActions(window, window.controller)
     actions.install()
     window.file_actions = actions
-    name_lockable_widgets(window)
+    _show_own_points_in_picker(window)
     plot = getattr(window, "boundary_plot", None)
     if plot is not None:
         drawing = PointDrawing(plot.plot, window)
@@ -49,21 +38,58 @@ def install_file_support(window: QMainWindow) -> FileActions:
     return actions
 
 
-def name_lockable_widgets(window: QWidget) -> None:
-    for path, name in LOCK_NAMES:
-        widget = _resolve(window, path)
-        if isinstance(widget, QWidget) and not widget.objectName():
-            widget.setObjectName(name)
+def _show_own_points_in_picker(window: QMainWindow) -> None:
+    """The picker draws the run's own points, and a new training share splits them anew."""
+    picker = getattr(window, "dataset_picker", None)
+    if picker is None or not hasattr(picker, "custom_split_changed"):
+        return
+    controller = window.controller
+    picker.custom_split_changed.connect(lambda ratio: split_own_points(window, ratio))
+    # connected after the window's own config slot: the picker has been told "custom" by then
+    controller.config_changed.connect(lambda _config: _show_own_points(window))
+    _show_own_points(window)
 
 
-def _resolve(root: object, path: str) -> object | None:
-    def step(obj: object | None, part: str) -> object | None:
-        if obj is None:
-            return None
-        call = part.endswith("()")
-        value = getattr(obj, part[:-2] if call else part, None)
-        return value() if call and callable(value) else value
-    return reduce(step, path.split("."), root)
+def _show_own_points(window: QMainWindow) -> None:
+    run = window.controller.run
+    if run.config.dataset == CUSTOM:  # the data never change under a run: safe to read
+        window.dataset_picker.set_custom_points(run.data.x_all, run.data.y_all, run.data.kind)
+
+
+def split_own_points(window: QMainWindow, ratio: float) -> bool:
+    """Split the run's drawn or imported points anew with training share ``ratio``; the run
+    starts again from update 0, as after any change of the data. False when refused (locked,
+    kept by the timeline, or not custom data); the picker then shows the settings in force."""
+    c = window.controller
+    config = c.config
+    changes = {"train_ratio": float(ratio)}
+    if config.dataset != CUSTOM or config.train_ratio == ratio:
+        return _refused(window, "")
+    if "train_ratio" in getattr(c, "locked_fields", ()):
+        return _refused(window, "Locked by the lesson: the train/test split.")
+    hook = getattr(c, "before_change", None)
+    if hook is not None and not hook("settings", changes):
+        return _refused(window, "")
+    data = c.run.data
+    x, y = data.x_all, data.y_all
+    # a fixed order of the points: the same share gives the same split whatever came before,
+    # and a larger share keeps every training point of a smaller one (as for generated data)
+    order = np.lexsort((y, x[:, 1], x[:, 0]))
+    try:
+        new = config.replace(**changes)
+        run = Run(new, datasets.from_points(x[order], y[order], data.kind, new.train_ratio, new.effective_data_seed))
+    except ValueError as exc:
+        return _refused(window, f"Not applied: {exc}")
+    c.load_run(run, f"Your points split anew, {round(ratio * 100)} % for training: the run starts again from update 0.")
+    return True
+
+
+def _refused(window: QMainWindow, message: str) -> bool:
+    config = window.controller.config
+    window.dataset_picker.set_values(config.dataset, config.points, config.noise, config.train_ratio, config.data_seed)
+    if message:
+        window.statusBar().showMessage(message, 8000)
+    return False
 
 
 def _place_above(plot: QWidget, tools: QWidget) -> None:
