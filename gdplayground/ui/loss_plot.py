@@ -161,7 +161,8 @@ class LossPlot(pg.PlotWidget):
     # -- look ------------------------------------------------------------------------------
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._legend.setVisible(self.height() >= 170)  # in a short plot it would hide the curves
+        if hasattr(self, "_legend"):  # not during __init__
+            self._legend.setVisible(self.height() >= 170)  # in a short plot it would hide the curves
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
