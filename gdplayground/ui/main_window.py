@@ -329,8 +329,7 @@ class MainWindow(QMainWindow):
 
     def _show_config(self, config: RunConfig) -> None:
         run = self.controller.run
-        if config.dataset != CUSTOM:  # the picker offers generated datasets only
-            self.dataset_picker.set_values(config.dataset, config.points, config.noise, config.train_ratio, config.data_seed)
+        self.dataset_picker.set_values(config.dataset, config.points, config.noise, config.train_ratio, config.data_seed)
         self.hyper_panel.set_problem_kind(run.data.kind)
         self.hyper_panel.set_train_size(len(run.data.y_train))
         self.hyper_panel.set_config(config)
