@@ -61,10 +61,10 @@ rm -rf "$BUILD/dist"
 GDP_FONTS="$BUILD/fonts" "$VENV/bin/pyinstaller" --noconfirm --log-level WARN \
   --distpath "$BUILD/dist" --workpath "$BUILD/work" "$ROOT/packaging/gdplayground.spec"
 BUNDLE=$BUILD/dist/gdplayground
-# Debug symbols of the interpreter only (some Python builds ship them: 25 MB). Not NumPy's
+# The interpreter's own symbols only (some Python builds ship debug info: 25 MB). Not NumPy's
 # libraries, which stripping breaks.
 for lib in "$BUNDLE"/_internal/libpython3*.so* "$BUNDLE"/_internal/python3*/lib-dynload/*.so; do
-  if [ -f "$lib" ] && [ ! -L "$lib" ] && file "$lib" | grep -q "with debug_info"; then strip --strip-debug "$lib"; fi
+  if [ -f "$lib" ] && [ ! -L "$lib" ] && file "$lib" | grep -q "not stripped"; then strip --strip-unneeded "$lib"; fi
 done
 cp "$ROOT/packaging/linux/install-menu-entry.sh" "$BUNDLE/"
 mkdir -p "$BUNDLE/share"
@@ -99,6 +99,10 @@ desktop_file gdplayground > "$DEB/usr/share/applications/gdplayground.desktop"
 cp -r "$BUILD/icons/hicolor" "$DEB/usr/share/icons/"
 cp "$ROOT/packaging/linux/gdplayground-mime.xml" "$DEB/usr/share/mime/packages/gdplayground.xml"
 cp "$ROOT/packaging/linux/copyright" "$DEB/usr/share/doc/gdplayground/copyright"
+printf 'gdplayground (%s) stable; urgency=medium\n\n  * Release %s.\n\n -- %s  %s\n' "$VERSION" "$VERSION" \
+  "$(sed -n 's/^Maintainer: //p' "$ROOT/packaging/linux/control.in")" "$(date -R)" \
+  | gzip -9n > "$DEB/usr/share/doc/gdplayground/changelog.gz"
+find "$DEB/opt" -type f -name '*.so*' -exec chmod 0644 {} +  # libraries need no execute bit
 DEPENDS=$("$ROOT/packaging/linux/deb-depends.sh" "$DEB/opt/gdplayground")
 sed -e "s|@VERSION@|$VERSION|" -e "s|@ARCH@|$ARCH|" -e "s|@DEPENDS@|$DEPENDS|" \
   -e "s|@SIZE@|$(du -sk "$DEB" | cut -f1)|" "$ROOT/packaging/linux/control.in" > "$DEB/DEBIAN/control"

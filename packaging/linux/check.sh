@@ -17,7 +17,8 @@ bash "$ROOT/packaging/linux/build.sh"
 step "tarball: unpack and self-test"
 rm -rf "$WORK/unpacked" && mkdir -p "$WORK/unpacked"
 tar -xzf "$WORK"/out/gdplayground-*-linux-x86_64.tar.gz -C "$WORK/unpacked"
-(cd / && QT_QPA_PLATFORM=offscreen "$WORK"/unpacked/*/gdplayground --self-test | tail -n 1)
+unpacked=$(find "$WORK/unpacked" -mindepth 2 -maxdepth 2 -name gdplayground -type f)
+(cd / && QT_QPA_PLATFORM=offscreen "$unpacked" --self-test | tail -n 1)
 
 step "screenshots"
 QT_QPA_PLATFORM=offscreen "$BUNDLE/gdplayground" --screenshot "$WORK/offscreen.png" --steps 20
@@ -45,5 +46,6 @@ else
 fi
 
 step "done"
-echo "unpacked bundle: $(du -sm "$BUNDLE" | cut -f1) MB; $(ls "$WORK"/out/ | tr '\n' ' ')"
+echo "unpacked bundle: $(du -sm "$BUNDLE" | cut -f1) MB"
+du -m "$WORK"/out/*
 echo "screenshots: $WORK/*.png"

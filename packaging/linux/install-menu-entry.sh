@@ -16,6 +16,7 @@ else
   cp "$here/share/gdplayground-mime.xml" "$data/mime/packages/gdplayground.xml"
   echo "GD Playground added to your applications menu."
 fi
-command -v update-desktop-database >/dev/null && update-desktop-database -q "$data/applications" || true
-command -v update-mime-database >/dev/null && update-mime-database "$data/mime" || true
-command -v gtk-update-icon-cache >/dev/null && gtk-update-icon-cache -q -t "$data/icons/hicolor" || true
+# Refresh the desktop's caches where their tools exist (desktops also notice on their own).
+if command -v update-desktop-database >/dev/null; then update-desktop-database -q "$data/applications" || true; fi
+if command -v update-mime-database >/dev/null; then update-mime-database "$data/mime" || true; fi
+if command -v gtk-update-icon-cache >/dev/null; then gtk-update-icon-cache -q -t "$data/icons/hicolor" || true; fi
