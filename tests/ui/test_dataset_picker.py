@@ -1,14 +1,17 @@
 """The dataset picker through real clicks, drags, keys and typing."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QSlider, QStyle, QStyleOptionSlider
 
+from gdplayground import RunConfig
 from gdplayground.engine import datasets
 from gdplayground.ui import colors
-from gdplayground.ui.dataset_picker import DatasetPicker, render_thumbnail, thumbnail
+from gdplayground.ui.dataset_picker import OWN_POINTS_TIP, DatasetPicker, render_thumbnail, thumbnail
+from gdplayground.ui.lesson_locks import apply_lesson_locks
 
 
 @pytest.fixture
@@ -153,3 +156,144 @@ def test_three_class_thumbnail_uses_the_class_colours():
     pixels = {image.pixel(x, y) for x in range(image.width()) for y in range(image.height())}
     for rgb in colors.CLASS_COLORS:
         assert QColor(*rgb).rgb() in pixels
+
+
+# --- the student's own points ---
+
+def _own_points(n: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    x = np.random.default_rng(3).uniform(-5, 5, (n, 2))
+    return x, np.where(x[:, 0] > 0, 1.0, -1.0)
+
+
+def test_custom_data_shows_your_points_and_no_generated_tile(qtbot, picker):
+    with qtbot.assertNotEmitted(picker.changed, wait=400):
+        picker.set_values("custom", 500, 0.2, 0.6, None)
+        picker.set_custom_points(*_own_points(), "binary")
+    mine = picker.tile("custom")
+    assert mine.isVisible() and mine.isChecked()
+    assert not any(picker.tile(name).isChecked() for name in datasets.NAMES)
+    assert "Your own points (60)" in picker._caption.text() and "classification" in picker._caption.text()
+    assert "60 points" in mine.toolTip()
+    for widget in (picker._noise, picker._points, picker._regenerate):
+        assert not widget.isEnabled() and widget.toolTip() == OWN_POINTS_TIP
+    assert picker._points.value() == 60 and picker._noise_label.text() == "Noise: none added"
+    assert picker._ratio.isEnabled() and picker._ratio_label.text() == "Training data: 60 %"
+    assert picker.values() == {"dataset": "custom", "points": 500, "noise": 0.2,
+                               "train_ratio": 0.6, "data_seed": None}
+
+
+def test_your_points_tile_draws_the_points(picker):
+    picker.set_values("custom", 500, 0.0, 0.5, None)
+    x, y = _own_points()
+    picker.set_custom_points(x, np.ones(len(y)), "binary")  # all positive: only the positive colour
+    image = picker.tile("custom").picture(1.0).toImage()
+    pixels = {image.pixel(i, j) for i in range(image.width()) for j in range(image.height())}
+    assert QColor(*colors.SCHEMES["orange_blue"][2]).rgb() in pixels
+    assert QColor(*colors.SCHEMES["orange_blue"][0]).rgb() not in pixels
+    x3 = np.array([[-3.0, 0.0], [0.0, 3.0], [3.0, 0.0]] * 5)
+    picker.set_custom_points(x3, np.array([0.0, 1.0, 2.0] * 5), "multiclass")
+    assert "Your own points (15)" in picker._caption.text() and "3 classes" in picker._caption.text()
+
+
+def test_ratio_on_your_points_reports_a_new_split_not_a_change(qtbot, picker):
+    picker.set_values("custom", 500, 0.0, 0.5, None)
+    picker.set_custom_points(*_own_points(), "binary")
+    with qtbot.assertNotEmitted(picker.changed, wait=100):
+        with qtbot.waitSignal(picker.custom_split_changed, timeout=2000) as blocker:
+            qtbot.keyClick(picker._ratio, Qt.Key.Key_End)
+    assert blocker.args == [0.9] and picker.values()["train_ratio"] == 0.9
+
+
+def test_choosing_a_dataset_leaves_your_points(qtbot, picker):
+    picker.set_values("custom", 500, 0.0, 0.5, 7)
+    picker.set_custom_points(*_own_points(), "binary")
+    with qtbot.waitSignal(picker.changed, timeout=1000) as blocker:
+        qtbot.mouseClick(picker.tile("moons"), Qt.MouseButton.LeftButton)
+    assert blocker.args == [{"dataset": "moons"}]
+    assert picker.tile("moons").isChecked() and not picker.tile("custom").isVisible()
+    assert picker._noise.isEnabled() and picker._points.isEnabled() and picker._regenerate.isEnabled()
+    assert picker._points.value() == 500 and picker._points.minimum() == 50
+    assert "data seed 7" in picker._regenerate.toolTip() and picker._noise.toolTip() != OWN_POINTS_TIP
+    assert picker._noise_label.text() == "Noise: 0 %"
+
+
+# --- in the window: the split of drawn points ---
+
+@pytest.fixture
+def window(qtbot, monkeypatch):
+    from gdplayground.ui import file_actions
+    from gdplayground.ui.main_window import MainWindow
+    from gdplayground.ui.window_files import install_file_support
+
+    monkeypatch.setenv("GDPLAYGROUND_TRAINER", "thread")
+    monkeypatch.setattr(file_actions.QMessageBox, "question",
+                        lambda *a, **k: file_actions.QMessageBox.StandardButton.Discard)
+    w = MainWindow(RunConfig(), settings=None)
+    install_file_support(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    w.deleteLater()
+
+
+def _use_own_points(qtbot, w) -> tuple[np.ndarray, np.ndarray]:
+    x, y = _own_points()
+    assert w.file_actions.use_points(x, y, "binary", "drawn")
+    qtbot.waitUntil(lambda: w.controller.config.dataset == "custom", timeout=5000)
+    return x, y
+
+
+def _sorted(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    rows = np.column_stack([x, y])
+    return rows[np.lexsort(rows.T[::-1])]
+
+
+def test_the_window_shows_drawn_points_in_the_picker(qtbot, window):
+    _use_own_points(qtbot, window)
+    picker = window.dataset_picker
+    assert picker.tile("custom").isChecked() and "Your own points (60)" in picker._caption.text()
+    assert not picker._noise.isEnabled()
+
+
+def test_a_new_training_share_splits_the_same_points_anew(qtbot, window):
+    c = window.controller
+    x, y = _use_own_points(qtbot, window)
+    c.step()
+    qtbot.waitUntil(lambda: c.run.step_count == 1, timeout=5000)
+    picker = window.dataset_picker
+    picker._ratio.setFocus()
+    qtbot.keyClick(picker._ratio, Qt.Key.Key_End)  # 90 %, reported after a short pause
+    qtbot.waitUntil(lambda: c.config.train_ratio == 0.9, timeout=5000)
+    data = c.run.data
+    assert c.config.dataset == "custom" and c.run.step_count == 0
+    assert len(data.y_train) == 54 and len(data.y_test) == 6
+    assert np.array_equal(_sorted(data.x_all, data.y_all), _sorted(x, y))  # the same points
+    assert picker.tile("custom").isChecked() and picker._ratio_label.text() == "Training data: 90 %"
+    assert window.hyper_panel._batch._n == 54  # the batch control follows the new training set
+    assert "split anew" in window.statusBar().currentMessage()
+    first = data
+    qtbot.keyClick(picker._ratio, Qt.Key.Key_Home)
+    qtbot.waitUntil(lambda: c.config.train_ratio == 0.1, timeout=5000)
+    train = {tuple(p) for p in c.run.data.x_train}
+    assert train <= {tuple(p) for p in first.x_train}  # a smaller share keeps a subset
+
+
+def test_a_locked_split_is_refused_and_shown_back(qtbot, window):
+    from gdplayground.experiment import Lesson
+    from gdplayground.ui.window_files import split_own_points
+
+    c = window.controller
+    _use_own_points(qtbot, window)
+    run = c.run
+    apply_lesson_locks(window, Lesson("L", "", locked=("dataset",)))
+    assert not window.dataset_picker.isEnabled()
+    window.dataset_picker._ratio.set_quietly(80)  # as if the student had moved it anyway
+    assert not split_own_points(window, 0.8)
+    qtbot.wait(50)
+    assert c.run is run and c.config.train_ratio == 0.5
+    assert window.dataset_picker._ratio.value() == 50
+    assert "Locked by the lesson" in window.statusBar().currentMessage()
+    apply_lesson_locks(window, None)
+    assert window.dataset_picker.isEnabled() and not window.dataset_picker._noise.isEnabled()

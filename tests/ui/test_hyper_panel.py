@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QMainWindow, QWidget
 
 from gdplayground import Run, RunConfig
 from gdplayground.engine import activations, optimizers, schedules
 from gdplayground.engine.config import REGULARIZATIONS
 from gdplayground.engine.network import INITS
+from gdplayground.experiment import Lesson
 from gdplayground.ui import hyper_panel as hp
+from gdplayground.ui.lesson_locks import WIDGET_NAMES, apply_lesson_locks
 from gdplayground.ui.optimizer_fields import (
     CountSpin, FractionSpin, NumberEdit, format_number, is_invalid, parse_number,
 )
@@ -416,3 +418,104 @@ def test_width_does_not_depend_on_the_problem_kind(qtbot, first):
         loss = panel._loss  # what a layout gives it: its hint, raised to its minimum
         widths.add((panel.sizeHint().width(), max(loss.sizeHint().width(), loss.minimumWidth())))
     assert len(widths) == 1
+
+
+# --- lesson locks find the panel's widgets by name ---
+
+LOCK_NAMES = {
+    "optimizerGroup": QGroupBox, "lrCombo": QComboBox, "scheduleCombo": QComboBox,
+    "warmupSpin": CountSpin, "batchGroup": QGroupBox, "lossCombo": QComboBox,
+    "initCombo": QComboBox, "activationCombo": QComboBox, "regularizationRow": QWidget,
+    "seedRow": QWidget,
+}
+
+
+@pytest.fixture
+def host(qtbot):
+    """A window holding the panel, as a lesson sees it (no controller: widgets only)."""
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setCentralWidget(hp.HyperPanel())
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_every_lockable_widget_has_its_name(host):
+    panel = host.centralWidget()
+    for name, kind in LOCK_NAMES.items():
+        found = host.findChildren(QWidget, name)
+        assert len(found) == 1 and isinstance(found[0], kind), name
+    for control in ("optimizer", "lr", "schedule", "batch_size", "loss", "init", "activation",
+                    "regularization", "seed"):
+        names = [n for n in WIDGET_NAMES[control] if not n.endswith("_*")]
+        assert names and all(host.findChild(QWidget, n) is not None for n in names), control
+    assert host.findChild(QWidget, "regularizationRow").isAncestorOf(panel._reg_rate)
+    assert host.findChild(QWidget, "seedRow").isAncestorOf(panel._dice)
+
+
+def _label_of(widget: QWidget) -> QWidget:
+    form = widget.parentWidget().layout()
+    for layout in [form, *(form.itemAt(i).layout() for i in range(form.count()))]:
+        if isinstance(layout, QFormLayout) and layout.indexOf(widget) >= 0:
+            return layout.labelForField(widget)
+    raise AssertionError("not in a form")
+
+
+def test_locking_each_control_disables_exactly_its_widgets(host):
+    panel = host.centralWidget()
+    for control, names in (("optimizer", ["optimizerGroup"]), ("lr", ["lrCombo"]),
+                           ("batch_size", ["batchGroup"]), ("loss", ["lossCombo"]),
+                           ("init", ["initCombo"]), ("activation", ["activationCombo"]),
+                           ("regularization", ["regularizationRow"]), ("seed", ["seedRow"])):
+        apply_lesson_locks(host, Lesson("L", "", locked=(control,)))
+        for name in LOCK_NAMES:
+            widget = host.findChild(QWidget, name)
+            assert widget.isEnabled() == (name not in names), (control, name)
+        assert host.findChild(QWidget, names[0]).toolTip() == "Locked by the lesson"
+    apply_lesson_locks(host, None)
+    assert all(host.findChild(QWidget, n).isEnabled() for n in LOCK_NAMES)
+    assert panel._lr.toolTip().startswith("Size of each step")
+
+
+def test_hidden_form_rows_take_their_labels_along(host):
+    seed_row = host.findChild(QWidget, "seedRow")
+    reg_row = host.findChild(QWidget, "regularizationRow")
+    seed_label, reg_label = _label_of(seed_row), _label_of(reg_row)
+    apply_lesson_locks(host, Lesson("L", "", hidden=("seed", "regularization", "optimizer")))
+    assert not seed_row.isVisible() and not seed_label.isVisible()
+    assert not reg_row.isVisible() and not reg_label.isVisible()
+    assert not host.findChild(QWidget, "optimizerGroup").isVisible()
+    assert host.findChild(QWidget, "lrCombo").isVisible()
+    apply_lesson_locks(host, None)
+    assert seed_row.isVisible() and seed_label.isVisible() and reg_label.isVisible()
+
+
+def test_schedule_settings_follow_the_schedule_lock(host):
+    panel = host.centralWidget()
+    panel.set_config(RunConfig(schedule="step"))
+    apply_lesson_locks(host, Lesson("L", "", locked=("schedule",)))
+    fields = [f for key in panel._schedule_form.keys() for f in panel._schedule_form.fields(key)]
+    assert fields and not any(f.isEnabled() for f in fields)
+    assert not panel._warmup.isEnabled() and panel._lr.isEnabled()
+    panel.set_config(RunConfig(schedule="cosine", lr=0.1))  # the window shows a new config
+    fields = [f for key in panel._schedule_form.keys() for f in panel._schedule_form.fields(key)]
+    assert panel._schedule_form.keys() == ["t_max", "lr_min"] and not any(f.isEnabled() for f in fields)
+    apply_lesson_locks(host, Lesson("L", "", hidden=("schedule",)))
+    shown = visible_labels(panel)
+    assert not {"t_max", "lr_min", "warmup_steps", "&Schedule", "Schedule"} & set(shown)
+    assert "Learning rate" in " ".join(shown).replace("&", "")
+    apply_lesson_locks(host, None)
+    fields = [f for key in panel._schedule_form.keys() for f in panel._schedule_form.fields(key)]
+    assert all(f.isEnabled() and f.isVisible() for f in fields)
+    assert {"t_max", "lr_min", "warmup_steps"} <= set(visible_labels(panel))
+
+
+def test_optimizer_settings_built_in_a_locked_group_stay_locked(host):
+    panel = host.centralWidget()
+    apply_lesson_locks(host, Lesson("L", "", locked=("optimizer",)))
+    panel.set_config(RunConfig(optimizer="adam"))
+    fields = [f for key in panel._hyper.keys() for f in panel._hyper.fields(key)]
+    assert len(fields) >= 3 and not any(f.isEnabled() for f in fields)
+    apply_lesson_locks(host, None)
+    assert all(f.isEnabled() for f in fields)
