@@ -249,12 +249,12 @@ class MainWindow(QMainWindow):
         self._docks_restored = isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)
 
     def _fit_docks(self) -> None:
-        """On a short screen the bottom dock may take at most a third of the window: the
+        """On a short screen the bottom dock may take at most a quarter of the window: the
         network and the plots come first."""
         dock = getattr(self, "inspector_dock", None)
         if dock is None or getattr(self, "_docks_restored", False) or not dock.isVisible():
             return
-        limit = self.height() // 3
+        limit = self.height() // 4
         if dock.height() > limit:
             self.resizeDocks([dock], [max(limit, dock.minimumSizeHint().height())], Qt.Orientation.Vertical)
 
