@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -39,6 +39,13 @@ class _Growable:
             self._data = np.concatenate([self._data, np.empty(len(self._data))])
         self._data[self.size] = value
         self.size += 1
+
+    def extend(self, values: np.ndarray) -> None:
+        values = np.asarray(values, dtype=float)
+        while self.size + len(values) > len(self._data):
+            self._data = np.concatenate([self._data, np.empty(len(self._data))])
+        self._data[self.size : self.size + len(values)] = values
+        self.size += len(values)
 
     def view(self) -> np.ndarray:
         out = self._data[: self.size]
@@ -81,6 +88,20 @@ class History:
         self.recent.append(rec)
         if rec.step % self.interval == 0:
             self._add(Checkpoint(rec.after, setup, config, hard=False))
+
+    def extend(self, losses: np.ndarray, lrs: np.ndarray, checkpoints: Sequence[TrainState],
+               records: Sequence[StepRecord], setup: Any, config: Any) -> None:
+        """Remember updates made elsewhere (by a training process) with ``setup``: their losses
+        and learning rates, the states they passed at checkpoint steps, their latest records."""
+        self.losses.extend(losses)
+        self.lrs.extend(lrs)
+        for state in checkpoints:
+            if state.step % self.interval == 0:
+                self._add(Checkpoint(state, setup, config, hard=False))
+        if records:
+            if self.recent and self.recent[-1].step != records[0].step - 1:
+                self.recent.clear()  # record_at needs the recent records without gaps
+            self.recent.extend(records)
 
     def mark(self, state: TrainState, setup: Any, config: Any) -> None:
         """A hard checkpoint: from ``state`` on, ``setup`` applies (settings or weights changed)."""

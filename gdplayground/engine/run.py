@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -270,6 +270,15 @@ class Run:
         self.state = state
         self.history = History(Checkpoint(state, self.setup, self.config, hard=True))
         self.diverged = None
+
+    def absorb(self, state: TrainState, losses: np.ndarray, lrs: np.ndarray, checkpoints: Sequence[TrainState] = (),
+               records: Sequence[StepRecord] = (), divergence: Divergence | None = None) -> None:
+        """Take over updates that a copy of this run made elsewhere (a training process) from
+        this run's current state and settings: their losses and learning rates, checkpoint
+        states, latest records, the new state and a divergence, as if this run had made them."""
+        self.history.extend(losses, lrs, checkpoints, records, self.setup, self.config)
+        self.state = state
+        self.diverged = divergence
 
     def set_param(self, name: str, position: tuple[int, ...], value: float) -> None:
         """Set one weight or bias by hand; training continues from the edited network."""

@@ -26,7 +26,6 @@ import numpy as np
 
 from ..engine.config import RunConfig
 from ..engine.datasets import Dataset
-from ..engine.history import Checkpoint, History
 from ..engine.run import Divergence, Run
 from ..engine.training import StepRecord, TrainState
 
@@ -78,20 +77,8 @@ def absorb(run: Run, chunk: Chunk) -> None:
     loss and learning rate, checkpoints, recent records, the state, a divergence."""
     if chunk.state is None:
         return
-    history = run.history
-    for loss, lr in zip(chunk.losses.tolist(), chunk.lrs.tolist() if chunk.lrs is not None else []):
-        history.losses.append(loss)
-        history.lrs.append(lr)
-    for state in chunk.checkpoints:
-        if state.step % history.interval == 0:
-            history._add(Checkpoint(state, run.setup, run.config, hard=False))
-    if chunk.records:
-        recent = history.recent
-        if not recent or recent[-1].step != chunk.records[0].step - 1:
-            recent.clear()  # record_at needs the recent records without gaps
-        recent.extend(chunk.records)
-    run.state = chunk.state
-    run.diverged = chunk.divergence
+    lrs = chunk.lrs if chunk.lrs is not None else np.full(len(chunk.losses), np.nan)
+    run.absorb(chunk.state, chunk.losses, lrs, chunk.checkpoints, chunk.records, chunk.divergence)
 
 
 # -- the child -------------------------------------------------------------------------------
@@ -132,9 +119,7 @@ def _prepare(run: Run | None, request: TrainRequest, data: Dataset | None) -> Ru
         run = Run(config, data)
     elif run.config != config:
         run.reconfigure(config)
-    run.state = request.state
-    run.diverged = None
-    run.history = History(Checkpoint(request.state, run.setup, run.config, hard=True))
+    run.load_state(request.state)
     return run
 
 
