@@ -2,3 +2,6 @@ import os
 
 # Qt aborts the whole run when it has no display and no platform is set: choose one first.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Windows built by tests train on the lockstep thread: no child process per test window. The
+# training process itself is tested where a test asks for it (tests/ui/test_controller.py).
+os.environ.setdefault("GDPLAYGROUND_TRAINER", "thread")
