@@ -244,6 +244,7 @@ class DatasetPicker(QWidget):
             "data_seed": None,
         }
         self._tiles: dict[str, DatasetThumbnail] = {}
+        self._showing_own = False  # the student's own points are shown (dataset "custom")
         self._group = QButtonGroup(self)
         self._group.setExclusive(True)
         layout = QVBoxLayout(self)
@@ -346,7 +347,7 @@ class DatasetPicker(QWidget):
             raise ValueError(f"unknown dataset {dataset!r}")
         self._values.update(dataset=dataset, points=int(points), noise=float(noise),
                             train_ratio=float(train_ratio), data_seed=data_seed)
-        self._noise.set_quietly(round(noise * 100))
+        self._noise.set_quietly(0 if dataset == CUSTOM else round(noise * 100))
         self._ratio.set_quietly(round(train_ratio * 100))
         self._show_selection()
 
@@ -422,6 +423,9 @@ class DatasetPicker(QWidget):
         why) for the student's own points."""
         for widget in (self._noise_label, self._noise, self._points_label, self._points, self._regenerate):
             widget.setEnabled(generated)
+        if self._showing_own == generated:  # only on coming or going: a slider may be mid-move
+            self._showing_own = not generated
+            self._noise.set_quietly(round(float(self._values["noise"]) * 100) if generated else 0)
         self._noise_label.setToolTip("" if generated else OWN_POINTS_TIP)
         self._noise.setToolTip(_NOISE_TIP if generated else OWN_POINTS_TIP)
         self._points.setToolTip(_POINTS_TIP if generated else OWN_POINTS_TIP)

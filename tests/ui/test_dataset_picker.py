@@ -297,3 +297,10 @@ def test_a_locked_split_is_refused_and_shown_back(qtbot, window):
     assert "Locked by the lesson" in window.statusBar().currentMessage()
     apply_lesson_locks(window, None)
     assert window.dataset_picker.isEnabled() and not window.dataset_picker._noise.isEnabled()
+
+
+def test_no_noise_is_shown_on_your_points_and_the_setting_comes_back(qtbot, picker):
+    picker.set_values("custom", 500, 0.3, 0.5, None)
+    assert picker._noise.value() == 0 and picker.values()["noise"] == 0.3
+    qtbot.mouseClick(picker.tile("spiral"), Qt.MouseButton.LeftButton)
+    assert picker._noise.value() == 30 and picker._noise_label.text() == "Noise: 30 %"
