@@ -1,5 +1,6 @@
 """Engine speed: updates per second and the 100×100 grid forward, beside PyTorch eager on the
-CPU when it is installed (same network, float64, same batch).
+CPU when it is installed (same network and batch; training in float64 for both, the grid in
+float32 for both, as the window draws it).
 
     python bench/engine.py [--seconds 2]
 """
@@ -56,8 +57,8 @@ def torch_updates_per_s(cfg: RunConfig, seconds: float) -> float:
     import torch
 
     run = Run(cfg)  # the same data and features
-    x = torch.from_numpy(np.ascontiguousarray(run.x_train))
-    y = torch.from_numpy(np.ascontiguousarray(run.data.y_train))[:, None]
+    x = torch.from_numpy(np.array(run.x_train))
+    y = torch.from_numpy(np.array(run.data.y_train))[:, None]
     model = torch_model(cfg)
     opt = torch.optim.SGD(model.parameters(), lr=cfg.lr)
     n = len(y)
@@ -88,8 +89,8 @@ def torch_grid_ms(cfg: RunConfig, repeats: int = 30) -> float:
     import torch
 
     run = Run(cfg)
-    grid = torch.from_numpy(np.ascontiguousarray(run.grid_features))
-    model = torch_model(cfg)
+    grid = torch.from_numpy(np.array(run.grid_features))  # float32, as ours draws it
+    model = torch_model(cfg).float()
     times = []
     with torch.no_grad():
         model(grid)
