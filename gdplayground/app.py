@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -67,6 +69,16 @@ def _initial_config(args: argparse.Namespace) -> tuple[RunConfig | None, str | N
     return config, None
 
 
+def _close_on_interrupt(window) -> None:
+    """Ctrl+C in the terminal closes the window as its close button would (asking about unsaved
+    work) instead of a traceback. Python runs signal handlers only between bytecodes, so a
+    timer wakes the interpreter while Qt waits for events."""
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Open the window (or take a screenshot); the process exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
@@ -74,6 +86,8 @@ def run_app(args: argparse.Namespace) -> int:
 
     config, error = _initial_config(args)
     if args.screenshot:
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen needed for a PNG
         if error:
             print(f"gdplayground: error: {error}", file=sys.stderr)
             return 2
@@ -90,6 +104,7 @@ def run_app(args: argparse.Namespace) -> int:
     if args.dark:
         window.dark_action.setChecked(True)
     window.show()
+    _close_on_interrupt(window)
     if args.file:
         files.open_path(args.file, ask=False)  # all of it: points, weights, lesson; says why if refused
     elif error:
