@@ -116,7 +116,7 @@ class RunController(QObject):
         return self.run.history.losses.view()
 
     def first_loss_step(self) -> int:
-        return self.run.history.head_step - self.run.history.losses.size + 1
+        return self.run.first_step + 1
 
     def eval_history(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(updates, train loss, test loss) of the full-set evaluations so far."""

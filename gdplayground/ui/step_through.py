@@ -69,7 +69,7 @@ class StepThrough(QObject):
         if c.state == "playing":
             c.pause()
         head = self.dock.timeline.head
-        self.viewed = None if step >= head else max(first_step(self.controller.run), int(step))
+        self.viewed = None if step >= head else max(self.controller.run.first_step, int(step))
         if self.dock.explain.active:
             self.dock.explain.stop()
         if self.viewed is not None:
@@ -136,7 +136,7 @@ class StepThrough(QObject):
         explain = self.dock.explain
         if new_update and explain.active:
             explain.stop()
-        if (new_update and self.dock.explain_check.isChecked() and self.viewed is None and head > first_step(run)
+        if (new_update and self.dock.explain_check.isChecked() and self.viewed is None and head > run.first_step
                 and c.state in ("paused", "diverged")):
             explain.start(run, run.record_of(head))
         readable = c.state != "playing" or (new_update and getattr(c, "speed", 0.0) <= READABLE_SPEED)
@@ -163,7 +163,7 @@ class StepThrough(QObject):
         d.timeline.set_details(self._details(run, shown))
         if self.viewed is not None:
             self._show_weights(run, self._state_at(run, shown).theta)
-            rec = run.record_of(shown) if shown > first_step(run) else None
+            rec = run.record_of(shown) if shown > run.first_step else None
             self.window.boundary_plot.set_batch(run.data.x_train[rec.batch] if rec is not None else None)
             self.window.loss_plot.set_marker(shown if shown else None)
         elif d.explain.active:
@@ -185,7 +185,7 @@ class StepThrough(QObject):
 
     def _show_panels(self, run: Any, shown: int) -> None:
         d = self.dock
-        rec = run.record_of(shown) if shown > first_step(run) else None
+        rec = run.record_of(shown) if shown > run.first_step else None
         d.inspector.show_record(run, rec)
         if rec is None:
             d.layer_view.clear("No update yet: press Step to make one.")
@@ -214,11 +214,6 @@ class StepThrough(QObject):
             d.inspector.select(name, position)
         self.window.network_view.set_selected(name, position)
 
-
-def first_step(run: Any) -> int:
-    """The update the run's history starts at: 0, or N for a run opened from a file saved after N
-    updates (the updates before it cannot be shown or replayed)."""
-    return run.history.head_step - run.history.losses.size
 
 
 def _neuron_names(run: Any) -> tuple[list[str], ...]:
