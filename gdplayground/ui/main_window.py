@@ -31,6 +31,7 @@ from .loss_plot import LossPlot
 from .network_view import NetworkView
 from .neuron_images import neuron_image, neuron_images
 from .palette import apply_palette
+from .quick_settings import QuickSettings
 from .run_controls import RunControls
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,9 @@ class MainWindow(QMainWindow):
     # -- building ------------------------------------------------------------------------------
     def _build_panels(self) -> None:
         self.run_controls = RunControls(self)
+        # the learning rate and optimizer stay in view when the left column is scrolled
+        self.quick_settings = QuickSettings(self)
+        self.run_controls.add_settings(self.quick_settings)
         self.banner = DivergenceBanner(self)
         self.dataset_picker = DatasetPicker(self)
         self.hyper_panel = HyperPanel(self)
@@ -189,6 +193,7 @@ class MainWindow(QMainWindow):
         rc.speed_changed.connect(self._set_speed)
         self.dataset_picker.changed.connect(c.apply_config_changes)
         self.hyper_panel.changed.connect(c.apply_config_changes)
+        self.quick_settings.changed.connect(c.apply_config_changes)
         nv = self.network_view
         nv.feature_toggled.connect(self._toggle_feature)
         nv.hidden_changed.connect(self._change_hidden)
@@ -333,6 +338,7 @@ class MainWindow(QMainWindow):
         self.hyper_panel.set_problem_kind(run.data.kind)
         self.hyper_panel.set_train_size(len(run.data.y_train))
         self.hyper_panel.set_config(config)
+        self.quick_settings.set_config(config)
         self._show_structure()
 
     def _show_structure(self) -> None:

@@ -6,7 +6,7 @@ import math
 from typing import Mapping
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget,
 )
@@ -49,7 +49,8 @@ def format_metric(key: str, value: float | None) -> str:
 class RunControls(QWidget):
     """Signals: ``reset_clicked``, ``play_clicked`` (toggle), ``step_clicked``,
     ``step_epoch_clicked``, ``speed_changed(float)`` (updates per second; inf = as fast as
-    possible). Methods: ``set_state``, ``set_counters``, ``set_speed``, ``speed``."""
+    possible). Methods: ``set_state``, ``set_counters``, ``set_speed``, ``speed``,
+    ``add_settings`` (a widget of settings between the speed slider and the counters)."""
 
     reset_clicked = Signal()
     play_clicked = Signal()
@@ -83,8 +84,18 @@ class RunControls(QWidget):
         row.addSpacing(8)
         row.addWidget(self._speed_box())
         row.addSpacing(8)
-        row.addWidget(self._counter_box(), 1)
+        self._kind = "binary"
+        self._counters = self._counter_box()
+        row.addWidget(self._counters, 1)
+        self._row = row
         self.set_state("idle")
+
+    def add_settings(self, widget: QWidget) -> None:
+        """Show ``widget`` (settings the student changes while training) after the speed
+        slider, before the counters."""
+        at = self._row.indexOf(self._counters)
+        self._row.insertWidget(at, widget)
+        self._row.insertSpacing(at + 1, 10)
 
     def _button(self, text: str, icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
         b = QToolButton(self)
@@ -102,7 +113,7 @@ class RunControls(QWidget):
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(0)
-        grid.setHorizontalSpacing(0)
+        grid.setHorizontalSpacing(2)
         title = QLabel("Speed (updates/s)", box)
         title.setFont(_small_font(self.font()))
         grid.addWidget(title, 0, 0, 1, len(SPEED_STOPS))
@@ -121,7 +132,7 @@ class RunControls(QWidget):
             tick.setFont(_small_font(self.font()))
             align = Qt.AlignmentFlag.AlignLeft if i == 0 else Qt.AlignmentFlag.AlignRight if i == len(SPEED_STOPS) - 1 else Qt.AlignmentFlag.AlignHCenter
             grid.addWidget(tick, 2, i, align)
-        box.setMinimumWidth(220)
+        box.setMinimumWidth(200)
         return box
 
     def _counter_box(self) -> QWidget:
@@ -129,7 +140,7 @@ class RunControls(QWidget):
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(0)
-        grid.setHorizontalSpacing(14)
+        grid.setHorizontalSpacing(10)
         self._values: dict[str, QLabel] = {}
         self._captions: dict[str, QLabel] = {}
         value_font = QFont(self.font())
@@ -151,6 +162,9 @@ class RunControls(QWidget):
             self._values[key], self._captions[key] = val, cap
         grid.setColumnStretch(len(_COUNTERS), 1)
         box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        # a narrow window cuts the last counters off rather than hiding the whole toolbar row
+        # behind its overflow button: update, epoch and train loss stay
+        box.setMinimumWidth(sum(self._values[k].width() for k in ("step", "epoch", "train_loss")) + 20)
         return box
 
     # -- showing -------------------------------------------------------------------------------
@@ -168,11 +182,27 @@ class RunControls(QWidget):
         """Update and epoch counts, and the latest full-set metrics (accuracy hidden for
         regression)."""
         values = {"step": step, "epoch": epoch, **metrics}
+        self._kind = kind
         for key, label in self._values.items():
-            shown = kind != "regression" or not key.endswith("accuracy")
+            label.setText(format_metric(key, values.get(key)))
+        self._show_counters()
+
+    def _show_counters(self) -> None:
+        """The counters of this kind of problem that fit whole; the last ones go first."""
+        room = self._counters.width()
+        spacing = self._counters.layout().horizontalSpacing()
+        used = 0
+        for key, label in self._values.items():
+            wanted = self._kind != "regression" or not key.endswith("accuracy")
+            needed = max(label.width(), self._captions[key].sizeHint().width())
+            shown = wanted and used + needed <= room
+            used += needed + spacing if shown else 0
             label.setVisible(shown)
             self._captions[key].setVisible(shown)
-            label.setText(format_metric(key, values.get(key)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._show_counters()
 
     def counter_text(self, key: str) -> str:
         return self._values[key].text()
