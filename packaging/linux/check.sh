@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# By hand, what tests/packaging/test_bundle.py does: build the Linux installers, run the bundle
-# (self-test, screenshots offscreen, on Xvfb and with the system's fonts hidden), install the
-# .deb, run the installed command, uninstall and check nothing is left. Needs root for dpkg.
+# By hand, what tests/packaging/test_bundle.py does: build the Linux installers, run the
+# bundle (self-test; screenshots offscreen, on Xvfb, on a headless Wayland compositor and with
+# the system's fonts hidden), install the .deb, run the installed command, uninstall and check
+# nothing is left. Needs root for dpkg.
 # Screenshots are left in build/linux-check/ to look at.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +25,16 @@ step "screenshots"
 QT_QPA_PLATFORM=offscreen "$BUNDLE/gdplayground" --screenshot "$WORK/offscreen.png" --steps 20
 if command -v xvfb-run >/dev/null; then
   env -u QT_QPA_PLATFORM xvfb-run -a -s "-screen 0 1600x1000x24" "$BUNDLE/gdplayground" --screenshot "$WORK/xvfb.png" --steps 5
+fi
+if command -v weston >/dev/null; then  # a Wayland compositor without a screen
+  runtime=$(mktemp -d) && chmod 700 "$runtime"
+  XDG_RUNTIME_DIR=$runtime weston --backend=headless-backend.so --socket=gdp-check --idle-time=0 >/dev/null 2>&1 &
+  compositor=$!
+  for _ in $(seq 50); do [ -S "$runtime/gdp-check" ] && break; sleep 0.1; done
+  XDG_RUNTIME_DIR=$runtime WAYLAND_DISPLAY=gdp-check QT_QPA_PLATFORM=wayland \
+    "$BUNDLE/gdplayground" --screenshot "$WORK/wayland.png" --steps 5
+  kill "$compositor"; wait "$compositor" 2>/dev/null || true
+  rm -rf "$runtime"
 fi
 if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
   QT_QPA_PLATFORM=offscreen unshare -m sh -c "mount -t tmpfs none /usr/share/fonts && mount -t tmpfs none /etc/fonts && \

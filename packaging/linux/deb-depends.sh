@@ -10,14 +10,19 @@ carried=$(find "$dir" \( -type f -o -type l \) -printf '%f\n' | sort -u)
 needed=$(for f in "${elfs[@]}"; do readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; done | sort -u)
 glibc=$(for f in "${elfs[@]}"; do objdump -T "$f" 2>/dev/null | grep -o 'GLIBC_2\.[0-9]*' ; done | sort -t. -k2,2n -u | tail -n1 | cut -d_ -f2)
 
+# Whole outputs are read into variables: a reader that stops early (head, awk's exit) would
+# kill the writer with SIGPIPE, which pipefail turns into a failed build now and then.
+cache=$(ldconfig -p)
 packages=()
 for lib in $(comm -23 <(echo "$needed") <(echo "$carried")); do
-  path=$(ldconfig -p | awk -v lib="$lib" '$1 == lib && /x86-64|64bit|AArch64/ {print $NF; exit}')
-  [ -n "$path" ] || path=$(ldconfig -p | awk -v lib="$lib" '$1 == lib {print $NF; exit}')
+  path=$(awk -v lib="$lib" '$1 == lib && /x86-64|64bit|AArch64/ {print $NF}' <<<"$cache" | sed -n 1p)
+  [ -n "$path" ] || path=$(awk -v lib="$lib" '$1 == lib {print $NF}' <<<"$cache" | sed -n 1p)
   if [ -z "$path" ]; then echo "deb-depends: $lib is linked but not found on this machine" >&2; exit 1; fi
   pkg=""
   for candidate in "$path" "$(readlink -f "$path")" "${path#/usr}" "/usr$path"; do
-    pkg=$(dpkg -S "$candidate" 2>/dev/null | head -n1 | cut -d: -f1) && [ -n "$pkg" ] && break
+    owners=$(dpkg -S "$candidate" 2>/dev/null) || continue
+    pkg=$(sed -n '1s/:.*//p' <<<"$owners")
+    [ -n "$pkg" ] && break
   done
   if [ -z "$pkg" ]; then echo "deb-depends: no package owns $path" >&2; exit 1; fi
   packages+=("$pkg")

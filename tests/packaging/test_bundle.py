@@ -110,6 +110,30 @@ def test_screenshot_on_an_x_server(built: Built, tmp_path: Path) -> None:
     _looks_like_the_window(png)
 
 
+@pytest.mark.skipif(shutil.which("weston") is None, reason="needs weston (a Wayland compositor) to run headless")
+def test_screenshot_on_wayland(built: Built, tmp_path: Path) -> None:
+    """The Wayland platform plugin loads and talks to a real compositor."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime)}
+    compositor = subprocess.Popen(["weston", "--backend=headless-backend.so", "--socket=gdp-test", "--idle-time=0"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            if (runtime / "gdp-test").exists():
+                break
+            time.sleep(0.1)
+        png = tmp_path / "window.png"
+        proc = subprocess.run([str(built.bundle / "gdplayground"), "--screenshot", str(png), "--steps", "5"],
+                              env={**env, "WAYLAND_DISPLAY": "gdp-test", "QT_QPA_PLATFORM": "wayland"},
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        compositor.terminate()
+        compositor.wait(10)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    _looks_like_the_window(png)
+
+
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None, reason="needs root to hide the fonts")
 def test_text_renders_with_no_system_fonts(built: Built, tmp_path: Path) -> None:
     """A bare system: the system's fonts and font configuration hidden, the bundled ones used."""
