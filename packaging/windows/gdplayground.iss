@@ -37,6 +37,8 @@ Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
 CloseApplications=yes
+; Uninstall removes exactly what was installed (no wildcard delete of {app}: a user may have
+; chosen a folder that holds other files).
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
@@ -50,7 +52,3 @@ Name: "{autodesktop}\GD Playground"; Filename: "{app}\gdplayground.exe"; Tasks: 
 
 [Run]
 Filename: "{app}\gdplayground.exe"; Description: "{cm:LaunchProgram,GD Playground}"; Flags: nowait postinstall skipifsilent
-
-[UninstallDelete]
-; The app writes nothing into its folder, but a crash dump or a stray cache must not keep it alive.
-Type: filesandordirs; Name: "{app}"
