@@ -27,10 +27,13 @@ from ..engine import datasets
 from ..experiment import CUSTOM
 from . import colors
 
-THUMB = 56  # side of a thumbnail's picture, in device-independent pixels
+THUMB = 44  # side of a thumbnail's picture, in device-independent pixels
 _FRAME = 3  # room around the picture for the selection frame
-_PER_ROW = 4
-_POINT_RADIUS = 1.6
+# Tiles per row: the six classification datasets fill one row, and the three-class and
+# regression ones share the next, so the data settings and the hyper panel under them start
+# high enough to be in view on a 768 px screen
+_PER_ROW = 6
+_POINT_RADIUS = 1.3
 _BACKGROUND = QColor(255, 255, 255)  # data colours are chosen for a light background
 _LIMIT = 6.0
 
@@ -273,19 +276,29 @@ class DatasetPicker(QWidget):
         return heading
 
     def _build_tiles(self, layout: QVBoxLayout) -> None:
+        row, used = None, _PER_ROW
         for kind, title in _GROUP_TITLES:
-            layout.addWidget(self._heading(title))
+            names = [n for n in datasets.NAMES if datasets.KINDS[n] == kind]
+            width = min(len(names), _PER_ROW)
+            if used + width > _PER_ROW:  # a group shares a row when it fits beside the last
+                row, used = QHBoxLayout(), 0
+                row.setSpacing(12)
+                row.addStretch(1)  # tiles stay packed to the left
+                layout.addLayout(row)
+            used += width
+            group = QVBoxLayout()
+            group.setSpacing(1)
+            group.addWidget(self._heading(title))
             grid = QGridLayout()
             grid.setSpacing(4)
             grid.setContentsMargins(0, 0, 0, 2)
-            names = [n for n in datasets.NAMES if datasets.KINDS[n] == kind]
             for i, name in enumerate(names):
                 tile = DatasetThumbnail(name, self)
                 self._tiles[name] = tile
                 self._group.addButton(tile)
                 grid.addWidget(tile, i // _PER_ROW, i % _PER_ROW)
-            grid.setColumnStretch(_PER_ROW, 1)  # tiles stay packed to the left
-            layout.addLayout(grid)
+            group.addLayout(grid)
+            row.insertLayout(row.count() - 1, group)
 
     def _build_custom_tile(self, layout: QVBoxLayout) -> None:
         # last, so that the generated tiles never move when it comes and goes
@@ -314,9 +327,17 @@ class DatasetPicker(QWidget):
         self._ratio.setToolTip("Share of the points used for training; the rest measure the test loss")
         self._ratio.valueChanged.connect(self._show_ratio)
         self._ratio.committed.connect(self._ratio_committed)
-        for label, slider in ((self._noise_label, self._noise), (self._ratio_label, self._ratio)):
-            layout.addWidget(label)
-            layout.addWidget(slider)
+        # each slider beside its label, not under it: a line less each
+        sliders = QGridLayout()
+        sliders.setContentsMargins(0, 0, 0, 0)
+        sliders.setVerticalSpacing(2)
+        for row, (label, slider) in enumerate(((self._noise_label, self._noise), (self._ratio_label, self._ratio))):
+            sliders.addWidget(label, row, 0)
+            sliders.addWidget(slider, row, 1)
+        # as wide as the longest text the labels take, so that the sliders never move
+        sliders.setColumnMinimumWidth(0, max(self.fontMetrics().horizontalAdvance(t) for t in (
+            "Noise: none added", "Noise: 50 %", "Training data: 90 %")) + 8)
+        layout.addLayout(sliders)
         layout.addLayout(self._build_points_row())
 
     def _build_points_row(self) -> QHBoxLayout:
