@@ -102,7 +102,7 @@ class QuickSettings(QWidget):
         changes: dict[str, Any] = {"optimizer": name, "hyper": dict(optimizers.HYPERPARAMETERS[name])}
         if lr != self._config.lr:
             changes["lr"] = lr
-        self.changed.emit(changes)
+        self._emit(changes)
 
     def _lr_edited(self, lr: float) -> None:
         config = self._config
@@ -113,7 +113,13 @@ class QuickSettings(QWidget):
             set_invalid(self.lr, str(error))
             return
         if lr != config.lr:
-            self.changed.emit({"lr": lr})
+            self._emit({"lr": lr})
+
+    def _emit(self, changes: dict[str, Any]) -> None:
+        # shown as in force until the window shows what the controller made of it: Return and
+        # the focus leaving the field report the same rate once, not twice
+        self._config = self._config.replace(**changes)
+        self.changed.emit(changes)
 
     def _lr_returned(self) -> None:
         # a valid rate is in: give the keys back to the window (Space plays, arrows step)
