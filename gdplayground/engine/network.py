@@ -168,14 +168,15 @@ class Network:
     def _forward(self, layers: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         acts, zs = [x], []
         a = x
+        # ndarray.dot: the same BLAS product as @ with less per-call overhead (measured)
         for (w, b), act in zip(layers, self.hidden):
-            z = a @ w
+            z = a.dot(w)
             z += b
             zs.append(z)
             a = act.forward(z)
             acts.append(a)
         w, b = layers[-1]
-        z = a @ w
+        z = a.dot(w)
         z += b
         zs.append(z)
         return zs, acts
@@ -198,13 +199,13 @@ class Network:
 
     def _backward(self, layers, grads, zs, acts, dz) -> list[np.ndarray]:
         deltas = [dz]
-        matmul, add_reduce = np.matmul, np.add.reduce
+        dot, add_reduce = np.dot, np.add.reduce
         for layer in range(len(layers) - 1, -1, -1):
             gw, gb = grads[layer]
-            matmul(acts[layer].T, dz, out=gw)
+            dot(acts[layer].T, dz, out=gw)
             add_reduce(dz, axis=0, out=gb)
             if layer:
-                dz = dz @ layers[layer][0].T
+                dz = dz.dot(layers[layer][0].T)
                 dz *= self.hidden[layer - 1].derivative(zs[layer - 1], acts[layer])
                 deltas.append(dz)
         deltas.reverse()

@@ -167,8 +167,8 @@ def train_step(setup: Setup, state: TrainState) -> StepRecord:
     optimizer for the update, apply it. Pure: ``state`` and ``setup`` are left as they were."""
     idx, epoch, pos = batch_of(setup, state)
     full = len(idx) == len(setup.y)
-    x = setup.x if full else setup.x[idx]
-    y = setup.y if full else setup.y[idx]
+    x = setup.x if full else setup.x.take(idx, axis=0)  # take: same rows, a fraction of x[idx]'s cost
+    y = setup.y if full else setup.y.take(idx)
     loss, data_loss, grad = objective(setup, state.theta, x, y)
     lr = setup.schedule(state.step)
     updates, opt_state = setup.optimizer.update({"theta": grad}, state.opt_state, {"theta": state.theta}, lr)
