@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QMessageBox, QToolButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolButton, QWidget
 
 from gdplayground import RunConfig
 from gdplayground.experiment import config_to_json
@@ -157,6 +157,89 @@ def test_switching_optimizer_in_the_hyper_panel(qtbot, window):
     assert (w.controller.run.theta == theta).all()
     click(qtbot, w.run_controls.step_button)
     assert type(w.controller.run.opt_state).__name__.lower().startswith("adam")
+
+
+def type_into(qtbot, line_edit, text: str) -> None:
+    line_edit.setFocus()
+    line_edit.selectAll()
+    qtbot.keyClick(line_edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(line_edit, text)
+    qtbot.keyClick(line_edit, Qt.Key.Key_Return)
+
+
+def test_learning_rate_in_the_toolbar_reaches_the_run_and_the_hyper_panel(qtbot, window):
+    w = window()
+    click(qtbot, w.run_controls.step_button)
+    theta = w.controller.run.theta.copy()
+    type_into(qtbot, w.quick_settings.lr.lineEdit(), "0.3")
+    qtbot.waitUntil(lambda: w.controller.config.lr == 0.3, timeout=2000)
+    assert w.hyper_panel._lr.currentText() == "0.3" and w.hyper_panel.values()["lr"] == 0.3
+    assert w.controller.run.step_count == 1 and (w.controller.run.theta == theta).all()  # live
+    click(qtbot, w.run_controls.step_button)
+    assert w.controller.run.last_record.lr == pytest.approx(0.3)
+
+
+def test_learning_rate_in_the_hyper_panel_shows_in_the_toolbar(qtbot, window):
+    w = window()
+    type_into(qtbot, w.hyper_panel._lr.lineEdit(), "0.001")
+    qtbot.waitUntil(lambda: w.controller.config.lr == 0.001, timeout=2000)
+    assert w.quick_settings.lr.currentText() == "0.001"
+
+
+def test_optimizer_in_the_toolbar_and_in_the_hyper_panel_agree(qtbot, window):
+    from gdplayground.engine import optimizers
+
+    w = window()
+    combo = w.quick_settings.optimizer
+    combo.setCurrentIndex(combo.findData("rmsprop"))
+    combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(lambda: w.controller.config.optimizer == "rmsprop", timeout=2000)
+    assert w.controller.config.lr == optimizers.DEFAULT_LR["rmsprop"]
+    assert w.hyper_panel._optimizer.currentData() == "rmsprop"
+    assert w.hyper_panel.values()["hyper"] == optimizers.HYPERPARAMETERS["rmsprop"]
+    panel_combo = w.hyper_panel._optimizer
+    panel_combo.setCurrentIndex(panel_combo.findData("adam"))
+    panel_combo.activated.emit(panel_combo.currentIndex())
+    qtbot.waitUntil(lambda: w.controller.config.optimizer == "adam", timeout=2000)
+    assert combo.currentData() == "adam"
+    assert w.quick_settings.lr.value() == optimizers.DEFAULT_LR["adam"]
+
+
+def test_a_lesson_locks_and_hides_the_toolbar_copies_too(qtbot, window):
+    from gdplayground.experiment import Lesson
+    from gdplayground.ui.lesson_locks import apply_lesson_locks
+
+    w = window()
+    quick = w.quick_settings
+    optimizer_column = quick.findChild(QWidget, "optimizerGroup")
+    apply_lesson_locks(w, Lesson("Batches", "", locked=("lr", "optimizer")))
+    assert not quick.lr.isEnabled() and not w.hyper_panel._lr.isEnabled()
+    assert not quick.optimizer.isEnabled() and not optimizer_column.isEnabled()
+    w.controller.apply_config_changes({"lr": 1.0})  # the controller refuses it whichever way
+    qtbot.wait(50)
+    assert w.controller.config.lr == 0.03 and quick.lr.currentText() == "0.03"
+    apply_lesson_locks(w, Lesson("No rates", "", hidden=("lr",)))
+    assert quick.optimizer.isEnabled() and not quick.lr.isVisible()
+    captions = [label for label in quick.findChildren(QLabel) if label.text() == "Learning rate"]
+    assert len(captions) == 1 and not captions[0].isVisible()
+    apply_lesson_locks(w, None)
+    assert quick.lr.isVisible() and captions[0].isVisible() and quick.lr.isEnabled()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1366, 768)])
+def test_training_controls_are_in_view_on_a_small_screen(qtbot, window, size):
+    w = window()
+    w.resize(*size)
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == size, timeout=2000)
+    qtbot.wait(50)
+    for field in (w.quick_settings.optimizer, w.quick_settings.lr, w.run_controls.play_button):
+        assert field.isVisible()
+        corner = field.mapTo(w, field.rect().bottomRight())
+        assert corner.x() < w.width() and corner.y() < w.height()
+    assert all(label.isVisible() for label in w.run_controls._values.values())
+    scroll = w.splitter.widget(0)  # the left column: the data and, under them, the optimizer
+    top = w.hyper_panel._optimizer.mapTo(scroll.viewport(), w.hyper_panel._optimizer.rect().bottomLeft())
+    assert scroll.verticalScrollBar().value() == 0 and top.y() < scroll.viewport().height()
 
 
 def test_switching_dataset_resets_and_redraws(qtbot, window):
