@@ -97,9 +97,11 @@ def run_app(args: argparse.Namespace) -> int:
     app = make_application()
     apply_palette(app, dark=False)
     from .ui.main_window import MainWindow
+    from .ui.file_actions import START_PAGE_KEY
     from .ui.window_files import install_file_support
 
-    window = MainWindow(None if args.file else config, QSettings(), app.windowIcon())
+    settings = QSettings()
+    window = MainWindow(None if args.file else config, settings, app.windowIcon())
     files = install_file_support(window)
     if args.dark:
         window.dark_action.setChecked(True)
@@ -109,4 +111,6 @@ def run_app(args: argparse.Namespace) -> int:
         files.open_path(args.file, ask=False)  # all of it: points, weights, lesson; says why if refused
     elif error:
         QMessageBox.warning(window, "Cannot open the experiment", f"{error}\n\nThe last settings are used instead.")
+    elif not args.config and settings.value(START_PAGE_KEY, True, type=bool):
+        files.show_start_page(settings)
     return app.exec()

@@ -53,6 +53,9 @@ class _Saved:
     theta: Any  # the weights, when the file holds them, else None
 
 
+START_PAGE_KEY = "start/show"
+
+
 class FileActions(QObject):
     """``install()`` adds the File menu entries, the lesson panel and drop support to ``window``."""
 
@@ -193,6 +196,14 @@ class FileActions(QObject):
         dialog = PresetGalleryDialog(parent=self.window)
         dialog.preset_chosen.connect(lambda p: self.open_path(p))
         dialog.exec()
+
+    def show_start_page(self, settings: QSettings) -> None:
+        """The preset gallery as a welcome, until the student unticks "Show this at start"."""
+        dialog = PresetGalleryDialog(parent=self.window, start_page=True)
+        dialog.show_at_start.setChecked(True)
+        dialog.preset_chosen.connect(lambda p: self.open_path(p))
+        dialog.finished.connect(lambda _: settings.setValue(START_PAGE_KEY, dialog.show_at_start.isChecked()))
+        dialog.open()
 
     def use_points(self, x: np.ndarray, y: np.ndarray, kind: str, what: str = "") -> bool:
         """Make these points the data (drawn or imported); the run starts again from update 0."""

@@ -8,12 +8,19 @@ from typing import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ..experiment import Preset, list_presets
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
+PRESETS_TEXT = "Ready-made experiments. Each shows one idea; pairs start from the same weights so you can compare them."
+START_TEXT = (
+    "<b>Watch gradient descent, one update at a time.</b> Press <b>Step</b> (→) for exactly one "
+    "update of w ← w − η·∂L/∂w, <b>Play</b> (Space) to train, and click any weight to see its "
+    "update worked out in numbers. Start with one of these experiments, or just explore the "
+    "default one (File → Presets… brings this list back)."
+)
 
 
 class PresetGallery(QWidget):
@@ -105,14 +112,19 @@ class PresetGalleryDialog(QDialog):
 
     preset_chosen = Signal(str)
 
-    def __init__(self, presets: Sequence[Preset] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, presets: Sequence[Preset] | None = None, parent: QWidget | None = None, start_page: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("presetDialog")
-        self.setWindowTitle("Presets")
+        self.setWindowTitle("Welcome to gdplayground" if start_page else "Presets")
         self.gallery = PresetGallery(presets, self)
-        intro = QLabel("Ready-made experiments. Each shows one idea; pairs start from the same weights so you can compare them.", self)
+        intro = QLabel(START_TEXT if start_page else PRESETS_TEXT, self)
         intro.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel, self)
+        # The start page: a way in for a first visit, out of the way for every later one.
+        self.show_at_start = QCheckBox("Show this at start", self) if start_page else None
+        if start_page:
+            buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Just explore")
+            buttons.addButton(self.show_at_start, QDialogButtonBox.ButtonRole.ResetRole)
         self.open_button = buttons.button(QDialogButtonBox.StandardButton.Open)
         self.open_button.setEnabled(self.gallery.current_path() is not None)
         buttons.accepted.connect(self.gallery.open_current)

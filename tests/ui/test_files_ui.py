@@ -644,3 +644,20 @@ def test_a_lesson_file_opens_in_the_window_with_its_points_weights_and_locks(mai
     c.step()
     qtbot.waitUntil(lambda: c.run.step_count == 26, timeout=5000)
     assert w.isWindowModified()
+
+
+def test_start_page_opens_a_preset_and_remembers_show_at_start(window, qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    opened: list = []
+    window.file_actions.open_path = lambda path, **kw: opened.append(path) or True
+    window.file_actions.show_start_page(settings)
+    dialog = window.findChild(PresetGalleryDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.windowTitle().startswith("Welcome")
+    assert dialog.show_at_start.isChecked()
+    dialog.show_at_start.setChecked(False)
+    tree = dialog.gallery.tree
+    first = tree.topLevelItem(0).child(0)
+    tree.setCurrentItem(first)
+    qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
+    assert opened and opened[0].endswith(".gdp.json")
+    assert settings.value(fa.START_PAGE_KEY, True, type=bool) is False
