@@ -74,6 +74,8 @@ desktop_file() {  # the menu entry: resources/ has the app's own, else packaging
   local src="$ROOT/resources/gdplayground.desktop"
   [ -f "$src" ] || src="$ROOT/packaging/linux/gdplayground.desktop"
   sed -e "s|^Exec=.*|Exec=$1 %f|" -e "s|^Icon=.*|Icon=gdplayground|" -e "s|^TryExec=.*|TryExec=$1|" "$src"
+  # The installers register experiment files (.gdp.json): the entry must claim their type.
+  grep -q '^MimeType=' "$src" || echo "MimeType=application/x-gdplayground;"
 }
 desktop_file gdplayground > "$BUNDLE/share/gdplayground.desktop"
 
