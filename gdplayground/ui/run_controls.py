@@ -94,7 +94,8 @@ class RunControls(QWidget):
         """Show ``widget`` (settings the student changes while training) after the speed
         slider, before the counters."""
         at = self._row.indexOf(self._counters)
-        self._row.insertWidget(at, widget)
+        # on top, as the speed slider's title: captions on one line, fields beside the slider
+        self._row.insertWidget(at, widget, 0, Qt.AlignmentFlag.AlignTop)
         self._row.insertSpacing(at + 1, 10)
 
     def _button(self, text: str, icon: QStyle.StandardPixmap, tip: str) -> QToolButton:
