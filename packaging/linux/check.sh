@@ -48,7 +48,7 @@ else
   trap 'dpkg --purge gdplayground >/dev/null 2>&1 || true' EXIT
   dpkg -i "$WORK"/out/gdplayground_*.deb
   (cd / && QT_QPA_PLATFORM=offscreen gdplayground --self-test | tail -n 1)
-  dpkg --purge gdplayground
+  dpkg -r gdplayground
   trap - EXIT
   left=$(ls -d /opt/gdplayground /usr/bin/gdplayground /usr/share/applications/gdplayground.desktop \
     /usr/share/mime/packages/gdplayground.xml 2>/dev/null; find /usr/share/icons/hicolor -name 'gdplayground.*')

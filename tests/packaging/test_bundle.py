@@ -157,7 +157,9 @@ def test_deb_installs_runs_and_uninstalls_cleanly(built: Built) -> None:
         trained = _run(["gdplayground", "train", "--steps", "5", "--json"])
         assert trained.returncode == 0 and '"updates": 5' in trained.stdout, trained.stdout + trained.stderr
     finally:
-        remove = subprocess.run(["dpkg", "--purge", "gdplayground"], capture_output=True, text=True)
+        remove = subprocess.run(["dpkg", "-r", "gdplayground"], capture_output=True, text=True)
     assert remove.returncode == 0, remove.stdout + remove.stderr
     assert [f for f in DEB_FILES if Path(f).exists()] == []
+    # No configuration files either, so dpkg forgets the package entirely.
+    assert subprocess.run(["dpkg", "-s", "gdplayground"], capture_output=True).returncode != 0
     assert not list(Path("/usr/share/icons/hicolor").rglob("gdplayground.*"))
