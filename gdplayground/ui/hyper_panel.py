@@ -9,23 +9,28 @@ The panel names the widgets a lesson can lock or hide (lesson_locks.WIDGET_NAMES
 optimizerGroup, lrCombo, scheduleCombo, warmupSpin, batchGroup, lossCombo, initCombo,
 activationCombo, regularizationRow and seedRow. An optimizer's or schedule's own settings
 follow their combo's lock (optimizer_fields.SettingsForm).
+
+Each optimizer shows its main settings (optimizer_fields.MAIN_HYPER); the rest wait behind a
+"More settings ▸" toggle, collapsed at first and remembered by the panel while it lives. A
+setting away from its default is always shown, so nothing in force is out of sight.
 """
 from __future__ import annotations
 
 import random
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette, QStandardItemModel
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QPalette, QResizeEvent, QStandardItemModel
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListView, QSlider, QToolButton,
-    QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListView, QSlider, QStyle,
+    QStyleOptionGroupBox, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..engine import optimizers, schedules
 from ..engine.config import RunConfig
 from .optimizer_fields import (
-    HYPER_SPECS, INVALID_COLOR, SCHEDULE_SPECS, CountSpin, NumberCombo, SettingsForm, set_invalid,
+    HYPER_SPECS, INVALID_COLOR, MAIN_HYPER, SCHEDULE_SPECS, CountSpin, NumberCombo, SettingsForm,
+    set_invalid,
 )
 
 OPTIMIZER_LABELS: dict[str, str] = {
@@ -82,6 +87,12 @@ _LOSS_CHOICES: dict[str, dict[str, tuple[str, bool, str]]] = {
         "squared": ("squared error (linear)", True, "½ (output − target)² with a linear output"),
         "cross_entropy": ("cross-entropy", False, "Regression needs squared error")},
 }
+# a little tighter than the style's 9 and 6: on a 1280x800 screen the batch size shows under
+# the optimizer and learning rate without scrolling
+GROUP_MARGINS = (8, 4, 8, 6)
+GROUP_SPACING = 4
+MORE_CLOSED = "More settings ▸"
+MORE_OPEN = "Fewer settings ▾"
 RESETS = "↻"
 RESETS_TIP = "Changing this builds a new network: the run starts again from update 0"
 _MIXED = ""  # the activation combo's entry for "one activation per layer"
@@ -189,6 +200,37 @@ class BatchControl(QWidget):
         self.edited.emit(batch_size)
 
 
+class TitledGroup(QGroupBox):
+    """A group box with a small widget at the right end of its title line (a row of its own
+    would push the groups below further down a short screen)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._corner: QWidget | None = None
+
+    def set_corner(self, widget: QWidget) -> None:
+        widget.setParent(self)
+        self._corner = widget
+        self._place_corner()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_corner()
+
+    def _place_corner(self) -> None:
+        if self._corner is None:
+            return
+        option = QStyleOptionGroupBox()
+        self.initStyleOption(option)
+        label = self.style().subControlRect(QStyle.ComplexControl.CC_GroupBox, option,
+                                            QStyle.SubControl.SC_GroupBoxLabel, self)
+        width = self._corner.sizeHint().width()
+        # as tall as the title's text, so both read on one line and the frame stays clear
+        height = max(label.height(), self._corner.fontMetrics().height() + 2)
+        top = max(0, label.center().y() - height // 2)
+        self._corner.setGeometry(QRect(self.width() - width, top, width, height))
+
+
 class HyperPanel(QWidget):
     """Optimizer, learning rate, batch and model settings as a compact form.
 
@@ -206,11 +248,15 @@ class HyperPanel(QWidget):
         self._kind = "binary"
         self._values: dict[str, Any] = {}
         self._forms: list[QFormLayout] = []
+        self._more_open = False  # "More settings" opened, for every optimizer while the panel lives
+        self._revealed: set[str] = set()  # folded-away settings shown because they were set
+        self._folded_for = ""  # the optimizer whose settings were last folded
         # one label column for every group; longer setting names get a line of their own
         self._label_width = max(self.fontMetrics().horizontalAdvance(text) for text in (
             "Regularization", "warmup_steps", "Learning rate", f"Activation {RESETS}"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(GROUP_SPACING)
         layout.addWidget(self._optimizer_group())
         layout.addWidget(self._lr_group())
         layout.addWidget(self._batch_group())
@@ -225,12 +271,14 @@ class HyperPanel(QWidget):
     # -- groups --
 
     def _form_group(self, title: str) -> tuple[QGroupBox, QFormLayout]:
-        box = QGroupBox(title)
+        box = TitledGroup(title)
         outer = QVBoxLayout(box)
+        outer.setContentsMargins(*GROUP_MARGINS)
         form = QFormLayout()
         outer.addLayout(form)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setVerticalSpacing(GROUP_SPACING)
         self._forms.append(form)
         return box, form
 
@@ -248,6 +296,12 @@ class HyperPanel(QWidget):
         self._optimizer.activated.connect(self._optimizer_chosen)
         self._hyper_error = _error_label()
         form.addRow("&Optimizer", self._optimizer)
+        self._more = QToolButton()  # not checkable: a checked button draws a sunken box
+        self._more.setObjectName("moreOptimizerSettings")
+        self._more.setAutoRaise(True)
+        self._more.setText(MORE_CLOSED)
+        self._more.clicked.connect(self._more_clicked)
+        box.set_corner(self._more)
         box.layout().addWidget(self._hyper_error)
         self._hyper = SettingsForm(HYPER_SPECS, form, self._optimizer, self._label_width)
         self._hyper.edited.connect(self._hyper_edited)
@@ -282,6 +336,7 @@ class HyperPanel(QWidget):
         box = QGroupBox("Batch")
         box.setObjectName("batchGroup")
         layout = QVBoxLayout(box)
+        layout.setContentsMargins(*GROUP_MARGINS)
         self._batch = BatchControl()
         self._batch.setToolTip("Training points per update: 1 = stochastic gradient descent, "
                                "the whole training set = full-batch gradient descent")
@@ -418,7 +473,7 @@ class HyperPanel(QWidget):
         v = self._values
         _select(self._optimizer, v["optimizer"])
         self._optimizer.setToolTip(optimizers.RULES[v["optimizer"]])
-        self._hyper.build(v["hyper"])
+        self._show_hyper(v["optimizer"], v["hyper"])
         self._lr.set_value(v["lr"])
         _select(self._schedule, v["schedule"])
         self._schedule.setToolTip(SCHEDULE_RULES[v["schedule"]])
@@ -439,6 +494,43 @@ class HyperPanel(QWidget):
         self._seed.blockSignals(False)
         for error in (self._hyper_error, self._schedule_error):
             error.hide()
+
+    def _show_hyper(self, name: str, hyper: dict[str, Any]) -> None:
+        """The optimizer's settings, main ones first, the rest folded unless shown by the
+        toggle or set away from their default."""
+        main = [key for key in MAIN_HYPER[name] if key in hyper]
+        self._hyper.build({**{key: hyper[key] for key in main}, **hyper})
+        defaults = optimizers.HYPERPARAMETERS[name]
+        extras = [key for key in hyper if key not in main]
+        set_now = {key for key in extras if hyper[key] != defaults.get(key)}
+        # a setting shown because it was set stays shown until the optimizer changes, so it
+        # does not vanish under the mouse when set back to its default
+        self._revealed = set_now if name != self._folded_for else self._revealed | set_now
+        self._folded_for = name
+        self._fold_hyper()
+
+    def _fold_hyper(self) -> None:
+        main = MAIN_HYPER[self._folded_for]
+        extras = [key for key in self._hyper.keys() if key not in main]
+        open_ = self._more_open
+        folded = [] if open_ else [key for key in extras if key not in self._revealed]
+        self._hyper.fold(folded)
+        self._more.setVisible(bool(extras))
+        self._more.setText(MORE_OPEN if open_ else MORE_CLOSED)
+        self._more.setToolTip(f"Hide {', '.join(k for k in extras if k not in self._revealed)}"
+                              if open_ else f"Show {', '.join(folded)}" if folded
+                              else "Every setting of this optimizer is shown")
+
+    def more_settings_open(self) -> bool:
+        """Whether "More settings" is open (it stays so across optimizers)."""
+        return self._more_open
+
+    def _more_clicked(self) -> None:
+        self._more_open = not self._more_open
+        if not self._more_open:  # what is set stays; the rest folds away again
+            defaults = optimizers.HYPERPARAMETERS[self._folded_for]
+            self._revealed = {k for k, v in self._hyper.values().items() if v != defaults.get(k)}
+        self._fold_hyper()
 
     def _show_loss_choices(self) -> None:
         model = self._loss.model()
@@ -467,7 +559,7 @@ class HyperPanel(QWidget):
         hyper = dict(optimizers.HYPERPARAMETERS[name])
         lr = optimizers.DEFAULT_LR[name]
         self._optimizer.setToolTip(optimizers.RULES[name])
-        self._hyper.build(hyper)
+        self._show_hyper(name, hyper)
         self._hyper_error.hide()
         self._lr.set_value(lr)
         self._emit(optimizer=name, lr=lr, hyper=hyper)

@@ -240,6 +240,14 @@ HYPER_SPECS: dict[str, FieldSpec] = {
                               "penalty added to the gradient)"),
 }
 
+# The settings each optimizer shows at first; the others wait behind "More settings" (a field
+# set away from its default is shown anyway, so nothing in force is out of sight).
+MAIN_HYPER: dict[str, tuple[str, ...]] = {
+    "gd": (), "momentum": ("momentum",), "nesterov": ("momentum",), "rmsprop": ("alpha", "eps"),
+    "adam": ("betas", "eps"), "adamax": ("betas", "eps"), "adagrad": ("lr_decay", "eps"),
+    "adadelta": ("rho", "eps"),
+}
+
 SCHEDULE_SPECS: dict[str, FieldSpec] = {
     "step_size": FieldSpec("count", "Updates between two drops of the learning rate", 1, 10**7, 100),
     "gamma": FieldSpec("fraction", "Factor the learning rate is multiplied by (at each drop, or "
@@ -266,7 +274,7 @@ class SettingsForm(QObject):
     A label wider than ``label_width`` gets a line of its own above its field, which keeps the
     column (and the panel) narrow. ``edited(str)`` names the setting the student changed.
     The rows are disabled and hidden with ``anchor`` (a lesson locking or hiding the schedule
-    locks or hides its settings too), also rows built while it is.
+    locks or hides its settings too), also rows built while it is; ``fold`` hides chosen rows.
     """
 
     edited = Signal(str)
@@ -277,29 +285,36 @@ class SettingsForm(QObject):
         self._specs = specs
         self._form, self._anchor, self._label_width = form, anchor, label_width
         self._fields: dict[str, list[QWidget]] = {}
-        self._rows: list[QWidget] = []  # one widget per row taken, to remove it again
+        self._rows: dict[str, list[QWidget]] = {}  # per key, one widget per form row it takes
+        self._folded: set[str] = set()
         anchor.installEventFilter(self)
 
     def build(self, values: Mapping[str, Any]) -> None:
-        """One row per key of ``values``, in that order, showing those values (no signal)."""
-        for widget in self._rows:
-            self._form.removeRow(widget)
-        self._rows = []
+        """One row per key of ``values``, in that order, showing those values (no signal).
+        The same keys as now keep their widgets (and the focus in them), only the values change."""
+        if list(values) == list(self._fields):
+            self.set_values(values)
+            return
+        for widgets in self._rows.values():
+            for widget in widgets:
+                self._form.removeRow(widget)
+        self._rows, self._folded = {}, set()
         self._fields = {key: self._make(key) for key in values}
         row = self._form.getWidgetPosition(self._anchor)[0] + 1
         for key, widgets in self._fields.items():
             label = QLabel(key)
             label.setToolTip(self._specs[key].tip)
             field = self._row(widgets)
+            taken = self._rows.setdefault(key, [])
             if label.sizeHint().width() > self._label_width:
                 self._form.insertRow(row, label)
-                self._rows.append(label)
+                taken.append(label)
                 label.show()
                 row += 1
                 label = QLabel()
             label.setMinimumWidth(self._label_width)
             self._form.insertRow(row, label, field)
-            self._rows.append(field)
+            taken.append(field)
             row += 1
             # show at once: the layout alone would show them on the next event loop pass
             label.show()
@@ -310,6 +325,15 @@ class SettingsForm(QObject):
     def keys(self) -> list[str]:
         return list(self._fields)
 
+    def fold(self, keys: Iterable[str]) -> None:
+        """Hide the rows of ``keys`` (and show every other row again)."""
+        self._folded = set(keys) & set(self._fields)
+        self._follow_anchor()
+
+    def is_shown(self, key: str) -> bool:
+        """``key``'s row is neither folded nor hidden with the anchor."""
+        return key not in self._folded and not self._anchor.isHidden()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._anchor and event.type() in _ANCHOR_EVENTS:
             self._follow_anchor()
@@ -317,10 +341,12 @@ class SettingsForm(QObject):
 
     def _follow_anchor(self) -> None:
         enabled, visible = self._anchor.isEnabled(), not self._anchor.isHidden()
-        for widget in self._rows:
-            widget.setEnabled(enabled)
-            if widget.isHidden() == visible:  # only rows whose state differs
-                self._form.setRowVisible(widget, visible)
+        for key, widgets in self._rows.items():
+            shown = visible and key not in self._folded
+            for widget in widgets:
+                widget.setEnabled(enabled)
+                if widget.isHidden() == shown:  # only rows whose state differs
+                    self._form.setRowVisible(widget, shown)
 
     def fields(self, key: str) -> list[QWidget]:
         """The widget(s) editing ``key`` (two for betas)."""

@@ -13,7 +13,7 @@ from gdplayground.experiment import Lesson
 from gdplayground.ui import hyper_panel as hp
 from gdplayground.ui.lesson_locks import WIDGET_NAMES, apply_lesson_locks
 from gdplayground.ui.optimizer_fields import (
-    CountSpin, FractionSpin, NumberEdit, format_number, is_invalid, parse_number,
+    MAIN_HYPER, CountSpin, FractionSpin, NumberEdit, format_number, is_invalid, parse_number,
 )
 
 
@@ -102,8 +102,10 @@ def test_switching_optimizer_rebuilds_fields_and_suggests_its_lr(qtbot, panel, e
     assert emitted == [{"optimizer": "adam", "lr": optimizers.DEFAULT_LR["adam"],
                         "hyper": optimizers.HYPERPARAMETERS["adam"]}]
     assert panel._hyper.keys() == list(optimizers.HYPERPARAMETERS["adam"])
-    assert {"betas", "amsgrad", "eps"} <= set(visible_labels(panel))
-    assert "momentum" not in visible_labels(panel)
+    assert {"betas", "eps"} <= set(visible_labels(panel))
+    assert not {"momentum", "amsgrad", "weight_decay"} & set(visible_labels(panel))
+    qtbot.mouseClick(panel._more, Qt.MouseButton.LeftButton)
+    assert {"betas", "eps", "weight_decay", "amsgrad"} <= set(visible_labels(panel))
     assert panel._lr.currentText() == format_number(optimizers.DEFAULT_LR["adam"])
     assert panel._optimizer.toolTip() == optimizers.RULES["adam"]
 
@@ -129,6 +131,13 @@ def test_emitted_hyper_builds_the_optimizer_and_a_run(qtbot, panel, emitted, nam
     assert Run(config).step() is not None
 
 
+def expand(qtbot, panel) -> None:
+    """Open "More settings" with a click, if it is closed."""
+    if not panel.more_settings_open():
+        qtbot.mouseClick(panel._more, Qt.MouseButton.LeftButton)
+    assert panel._more.text() == hp.MORE_OPEN
+
+
 def _nudge(qtbot, widget) -> None:
     """Change one field the way a student would."""
     if isinstance(widget, QCheckBox):
@@ -148,6 +157,9 @@ FIELDS = [(name, key, i) for name in optimizers.NAMES
 @pytest.mark.parametrize("name,key,index", FIELDS, ids=[f"{n}-{k}{i or ''}" for n, k, i in FIELDS])
 def test_each_hyperparameter_edit_emits_hyper_with_its_key(qtbot, panel, emitted, name, key, index):
     panel.set_config(RunConfig(optimizer=name))
+    if key not in MAIN_HYPER[name]:
+        expand(qtbot, panel)
+    assert panel._hyper.fields(key)[index].isVisible()
     before = panel._hyper.values()
     _nudge(qtbot, panel._hyper.fields(key)[index])
     after = panel._hyper.values()
@@ -167,6 +179,7 @@ def test_each_hyperparameter_edit_emits_hyper_with_its_key(qtbot, panel, emitted
 
 def test_a_refused_combination_clears_once_fixed(qtbot, panel, emitted):
     panel.set_config(RunConfig(optimizer="momentum"))
+    expand(qtbot, panel)
     qtbot.mouseClick(panel._hyper.fields("nesterov")[0], Qt.MouseButton.LeftButton)
     assert emitted == [{"hyper": {**optimizers.HYPERPARAMETERS["momentum"], "nesterov": True}}]
     dampening = panel._hyper.fields("dampening")[0]
@@ -175,6 +188,85 @@ def test_a_refused_combination_clears_once_fixed(qtbot, panel, emitted):
     assert len(emitted) == 1 and is_invalid(dampening)
     qtbot.keyClick(dampening, Qt.Key.Key_Down)
     assert not is_invalid(dampening) and not panel._hyper_error.isVisible()
+
+
+# --- main settings and "More settings" ---
+
+def shown_settings(panel) -> list[str]:
+    return [key for key in panel._hyper.keys() if panel._hyper.fields(key)[0].isVisible()]
+
+
+def test_main_settings_name_real_hyperparameters():
+    assert list(MAIN_HYPER) == list(optimizers.NAMES)
+    for name, keys in MAIN_HYPER.items():
+        assert set(keys) <= set(optimizers.HYPERPARAMETERS[name]), name
+        assert "weight_decay" not in keys
+
+
+@pytest.mark.parametrize("name", optimizers.NAMES)
+def test_each_optimizer_shows_its_main_settings_first_and_the_rest_on_request(qtbot, panel, name):
+    panel.set_config(RunConfig(optimizer=name))
+    main = list(MAIN_HYPER[name])
+    assert shown_settings(panel) == main and not panel.more_settings_open()
+    rest = [k for k in optimizers.HYPERPARAMETERS[name] if k not in main]
+    assert panel._more.isVisible() and panel._more.text() == hp.MORE_CLOSED
+    assert panel._more.toolTip() == f"Show {', '.join(rest)}"
+    expand(qtbot, panel)
+    assert shown_settings(panel) == main + rest  # main rows on top, the rest under them
+    labels = [label.text() for label in panel.findChildren(QLabel) if label.text() in rest + main]
+    assert set(labels) == set(main + rest)
+    qtbot.mouseClick(panel._more, Qt.MouseButton.LeftButton)
+    assert shown_settings(panel) == main and panel._more.text() == hp.MORE_CLOSED
+
+
+def test_gradient_descent_shows_only_the_optimizer_and_the_toggle(panel):
+    assert panel._optimizer.currentData() == "gd"
+    assert not {"momentum", "dampening", "nesterov", "weight_decay"} & set(visible_labels(panel))
+    group = panel.findChild(QGroupBox, "optimizerGroup")
+    assert group.isAncestorOf(panel._more) and panel._more.isVisible()
+
+
+def test_a_setting_away_from_its_default_is_never_folded_away(qtbot, panel, emitted):
+    panel.set_config(RunConfig(optimizer="adam", hyper={"amsgrad": True}))
+    assert shown_settings(panel) == ["betas", "eps", "amsgrad"] and not panel.more_settings_open()
+    assert panel._more.toolTip() == "Show weight_decay"
+    # set back to its default by the student: it stays where the mouse is
+    qtbot.mouseClick(panel._hyper.fields("amsgrad")[0], Qt.MouseButton.LeftButton)
+    assert emitted == [{"hyper": optimizers.HYPERPARAMETERS["adam"]}]
+    panel.set_config(RunConfig(optimizer="adam"))  # the window shows the config now in force
+    assert "amsgrad" in shown_settings(panel)
+    # opening and closing the toggle folds what is at its default again
+    expand(qtbot, panel)
+    qtbot.mouseClick(panel._more, Qt.MouseButton.LeftButton)
+    assert shown_settings(panel) == ["betas", "eps"]
+
+
+def test_a_setting_edited_under_more_stays_shown_when_it_closes(qtbot, panel, emitted):
+    expand(qtbot, panel)
+    type_into(qtbot, panel._hyper.fields("weight_decay")[0], "0.01")
+    assert emitted == [{"hyper": {**optimizers.HYPERPARAMETERS["gd"], "weight_decay": 0.01}}]
+    qtbot.mouseClick(panel._more, Qt.MouseButton.LeftButton)
+    assert shown_settings(panel) == ["weight_decay"] and panel._more.text() == hp.MORE_CLOSED
+    assert panel._more.toolTip() == "Show momentum, dampening, nesterov"
+
+
+def test_the_toggle_is_remembered_across_optimizers(qtbot, panel):
+    expand(qtbot, panel)
+    choose(qtbot, panel._optimizer, "rmsprop")
+    assert panel.more_settings_open() and shown_settings(panel) == list(MAIN_HYPER["rmsprop"]) + [
+        "weight_decay", "momentum", "centered"]
+    qtbot.mouseClick(panel._more, Qt.MouseButton.LeftButton)
+    panel.set_config(RunConfig(optimizer="adadelta"))
+    assert not panel.more_settings_open() and shown_settings(panel) == ["rho", "eps"]
+
+
+def test_editing_keeps_the_field_being_edited(qtbot, panel):
+    panel.set_config(RunConfig(optimizer="momentum"))
+    spin = panel._hyper.fields("momentum")[0]
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    panel.set_config(RunConfig(optimizer="momentum", hyper={"momentum": 0.95}))  # the echo
+    assert panel._hyper.fields("momentum")[0] is spin and spin.hasFocus() and spin.value() == 0.95
 
 
 def test_a_bad_number_in_a_hyperparameter_is_refused(qtbot, panel, emitted):
@@ -390,8 +482,9 @@ def test_set_config_shows_everything_without_emitting(qtbot, panel):
         schedule_settings={**schedules.SETTINGS["step"], **config.schedule_dict})
 
 
-def test_all_field_rows_share_one_label_column(panel):
+def test_all_field_rows_share_one_label_column(qtbot, panel):
     panel.set_config(RunConfig(optimizer="adagrad", schedule="inverse_time"))
+    expand(qtbot, panel)
     panel.adjustSize()
     lefts = set()
     for form in panel._forms:
@@ -509,6 +602,18 @@ def test_schedule_settings_follow_the_schedule_lock(host):
     fields = [f for key in panel._schedule_form.keys() for f in panel._schedule_form.fields(key)]
     assert all(f.isEnabled() and f.isVisible() for f in fields)
     assert {"t_max", "lr_min", "warmup_steps"} <= set(visible_labels(panel))
+
+
+def test_more_settings_follows_the_optimizer_lock(qtbot, host):
+    panel = host.centralWidget()
+    apply_lesson_locks(host, Lesson("L", "", locked=("optimizer",)))
+    assert not panel._more.isEnabled()
+    apply_lesson_locks(host, Lesson("L", "", hidden=("optimizer",)))
+    assert not panel._more.isVisible()
+    apply_lesson_locks(host, None)
+    assert panel._more.isEnabled() and panel._more.isVisible()
+    qtbot.mouseClick(panel._more, Qt.MouseButton.LeftButton)
+    assert panel._hyper.fields("weight_decay")[0].isVisible()
 
 
 def test_optimizer_settings_built_in_a_locked_group_stay_locked(host):
