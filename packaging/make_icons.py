@@ -4,8 +4,9 @@
 
 Writes OUT_DIR/hicolor/<n>x<n>/apps/gdplayground.png and hicolor/scalable/apps/gdplayground.svg
 (Linux), OUT_DIR/gdplayground.ico with all sizes in one file (Windows) and
-OUT_DIR/gdplayground.iconset/ for ``iconutil`` (macOS). The icon is resources/'s own when there
-is one, else packaging/icons/gdplayground.svg. Needs PySide6 (the build environment has it).
+OUT_DIR/gdplayground.iconset/ for ``iconutil`` (macOS), all from resources/icons/gdplayground.svg.
+``python packaging/make_icons.py resources/icons`` renews the PNGs the window itself uses. Needs
+PySide6 (the build environment has it).
 """
 from __future__ import annotations
 
@@ -22,16 +23,14 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CANDIDATES = ("resources/gdplayground.svg", "resources/icons/gdplayground.svg", "resources/icon.svg",
-              "resources/gdplayground.png", "packaging/icons/gdplayground.svg")
+ICON = ROOT / "resources" / "icons" / "gdplayground.svg"
 HICOLOR = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 ICO = (16, 20, 24, 32, 40, 48, 64, 128, 256)
 ICONSET = {f"icon_{n}x{n}{'@2x' if scale == 2 else ''}.png": n * scale for n in (16, 32, 128, 256, 512) for scale in (1, 2)}
 
 
 def source_icon() -> Path:
-    """The first icon that exists, resources/ before the fallback."""
-    return next(ROOT / c for c in CANDIDATES if (ROOT / c).is_file())
+    return ICON
 
 
 def render(source: Path, size: int) -> QImage:

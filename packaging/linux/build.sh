@@ -70,12 +70,9 @@ cp "$ROOT/packaging/linux/install-menu-entry.sh" "$BUNDLE/"
 mkdir -p "$BUNDLE/share"
 cp -r "$BUILD/icons/hicolor" "$BUNDLE/share/"
 cp "$ROOT/packaging/linux/gdplayground-mime.xml" "$BUNDLE/share/"
-desktop_file() {  # the menu entry: resources/ has the app's own, else packaging's; Exec fixed here
-  local src="$ROOT/resources/gdplayground.desktop"
-  [ -f "$src" ] || src="$ROOT/packaging/linux/gdplayground.desktop"
-  sed -e "s|^Exec=.*|Exec=$1 %f|" -e "s|^Icon=.*|Icon=gdplayground|" -e "s|^TryExec=.*|TryExec=$1|" "$src"
-  # The installers register experiment files (.gdp.json): the entry must claim their type.
-  grep -q '^MimeType=' "$src" || echo "MimeType=application/x-gdplayground;"
+desktop_file() {  # the app's menu entry (resources/), with Exec pointing at this install
+  sed -e "s|^Exec=.*|Exec=$1 %f|" -e "s|^Icon=.*|Icon=gdplayground|" -e "s|^TryExec=.*|TryExec=$1|" \
+    "$ROOT/resources/gdplayground.desktop"
 }
 desktop_file gdplayground > "$BUNDLE/share/gdplayground.desktop"
 
