@@ -89,7 +89,7 @@ _LOSS_CHOICES: dict[str, dict[str, tuple[str, bool, str]]] = {
 }
 # a little tighter than the style's 9 and 6: on a 1280x800 screen the batch size shows under
 # the optimizer and learning rate without scrolling
-GROUP_MARGINS = (8, 4, 8, 6)
+GROUP_MARGINS = (8, 3, 8, 4)
 GROUP_SPACING = 4
 MORE_CLOSED = "More settings ▸"
 MORE_OPEN = "Fewer settings ▾"

@@ -3,6 +3,11 @@ filled in with one update's own numbers, ending in the w_new the engine produced
 (parameter, from, to) as an alternative to clicking in the network view; and a gradient check
 (backprop against a central finite difference on the same batch).
 
+The result comes first, in bold ("W1[0, 0]: −0.406 → −0.401 (Δw = +0.0051)"), so it stays in
+view when a short panel has to scroll the rule. Each line of the rule reads
+"symbol = formula = numbers = value" on one line where the panel is wide enough, and breaks
+after the formula only where it is not.
+
 Passive: ``show_record`` gives it a run's record to show; it reads, never changes, the run. Every
 symbol and number is a link whose hover shows what the quantity means.
 """
@@ -11,10 +16,11 @@ from __future__ import annotations
 import html
 from typing import Any, Sequence
 
-from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QCursor, QFont, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
-    QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QToolTip, QVBoxLayout, QWidget,
+    QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QTextBrowser, QToolTip, QVBoxLayout,
+    QWidget,
 )
 
 from ..engine import features as feature_names
@@ -26,6 +32,7 @@ OPTIMIZER_TITLES = {
     "gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov momentum",
     "rmsprop": "RMSprop", "adam": "Adam", "adamax": "Adamax", "adagrad": "Adagrad", "adadelta": "Adadelta",
 }
+ROW_GAP = 4  # pixels above each line of the rule
 AGREE = 1e-6  # relative difference below which backprop and the finite difference agree
 CLOSE = 1e-3  # a kink (ReLU at 0, L1 at 0) or rounding; above this they differ
 
@@ -98,6 +105,13 @@ class StepInspector(QWidget):
         self._name, self._position = "W1", (0, 0)
         self._shown_key: tuple = ()
         self._tips: dict[str, str] = {}
+        self._widths: dict[str, float] = {}  # per line of the rule: its width on one line
+        self._broken: frozenset[str] = frozenset()  # lines shown on two lines
+        self._title_width = self._result_width = 0.0  # the title's and its result's on one line
+        self._title_broken = False
+        self._fitted: tuple = ()  # what the minimum height was last fitted to
+        self._html = _Html(self.palette())
+        self._parts: list[tuple[str, str, str]] = []  # per line of the rule: symbol, formula, numbers
         self._building = False
         self._build()
 
@@ -117,45 +131,53 @@ class StepInspector(QWidget):
             combo.activated.connect(self._on_combo)
         self.from_label = QLabel("from", self)
         self.to_label = QLabel("to", self)
-        chooser = QHBoxLayout()
-        chooser.setContentsMargins(0, 0, 0, 0)
-        for w in (self.param_combo, self.from_label, self.row_combo, self.to_label, self.col_combo):
-            chooser.addWidget(w)
-        chooser.addStretch(1)
-
-        self.title = QLabel(self)
-        self.title.setObjectName("inspectorTitle")
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.RichText)
-        self.subtitle = QLabel(self)
-        self.subtitle.setObjectName("inspectorSummary")
-        self.subtitle.setWordWrap(True)
-        self.math = MathView(self)
-        self.math.setObjectName("inspectorMath")
-        self.math.link_hovered.connect(self._on_link_hovered)
-
         self.check_button = QPushButton("Check gradient", self)
         self.check_button.setObjectName("checkGradient")
         self.check_button.setToolTip(
             "Compare backprop's ∂L/∂w with a finite difference: nudge this weight by ±h on the same "
             "batch and measure how the loss changes")
         self.check_button.clicked.connect(self.check_gradient)
+        chooser = QHBoxLayout()
+        chooser.setContentsMargins(0, 0, 0, 0)
+        for w in (self.param_combo, self.from_label, self.row_combo, self.to_label, self.col_combo):
+            chooser.addWidget(w)
+        chooser.addStretch(1)
+        self._chooser = chooser
+
+        self.title = QLabel(self)
+        self.title.setObjectName("inspectorTitle")
+        self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.title.linkHovered.connect(lambda link: self._on_link_hovered(link, self.title))
+        self.subtitle = QLabel(self)
+        self.subtitle.setObjectName("inspectorSummary")
+        self.subtitle.setWordWrap(True)
+        self.math = MathView(self)
+        self.math.setObjectName("inspectorMath")
+        self.math.link_hovered.connect(lambda link: self._on_link_hovered(link, self.math))
+        self.math.installEventFilter(self)  # a new width may fit more lines on one
+        # the result stays in view above the rule, so a short dock may scroll the rule in a few lines
+        self.math.setMinimumHeight(3 * self.fontMetrics().lineSpacing() + 6)
+
         self.check_label = QLabel(self)
         self.check_label.setObjectName("checkResult")
         self.check_label.setTextFormat(Qt.TextFormat.RichText)
         self.check_label.setWordWrap(True)
-        check_row = QHBoxLayout()
-        check_row.setContentsMargins(0, 0, 0, 0)
-        check_row.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignTop)
-        check_row.addWidget(self.check_label, 1)
+        self.check_label.hide()  # until there is a verdict
+        self._check_row = QHBoxLayout()
+        self._check_row.setContentsMargins(0, 0, 0, 0)
+        self._check_row.addWidget(self.check_label, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(3)
         layout.addLayout(chooser)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.math, 1)
-        layout.addLayout(check_row)
+        layout.addLayout(self._check_row)
+        self._place_check_button()
         self._show_empty("No run yet.")
 
     # -- public API ---------------------------------------------------------------------------
@@ -173,7 +195,7 @@ class StepInspector(QWidget):
             return
         self._shown_key = key
         self._record = record
-        self.check_label.clear()
+        self._show_check("")
         if record is None:
             self._setup = None
             self._explanation = None
@@ -202,11 +224,11 @@ class StepInspector(QWidget):
         """Run the finite-difference check for the shown parameter and update; show and emit it."""
         rec, run = self._record, self._run
         if rec is None or run is None:
-            self.check_label.setText("Make an update first.")
+            self._show_check("Make an update first.")
             return None
         index = run.network.layout.index(self._name, self._position)
         result = check_record(run, rec, index, setup=self._setup)
-        self.check_label.setText(_check_html(result))
+        self._show_check(_check_html(result))
         self.gradient_checked.emit(result)
         return result
 
@@ -263,6 +285,7 @@ class StepInspector(QWidget):
             self.row_combo.setCurrentIndex(self._position[0])
         self.col_combo.setCurrentIndex(self._position[-1])
         self._building = False
+        self._place_check_button()  # the combos' widths follow their entries
 
     def _on_combo(self) -> None:
         if self._building or not self._names:
@@ -285,38 +308,101 @@ class StepInspector(QWidget):
         self.title.setText(f"<b>{self._short_name()}</b>" if self._sizes else "")
         self.title.setToolTip(describe_param(self._name, self._position, self._sizes, self._features) if self._sizes else "")
         self.subtitle.setText("")
+        self._widths, self._broken = {}, frozenset()
         self.math.setText(f"<p>{html.escape(message)}</p>")
         self.check_button.setEnabled(False)
+        self._fit_height()
+
+    def _place_check_button(self) -> None:
+        """At the end of the chooser's line where it fits beside the combos at their full width
+        (the rule keeps that line's height), else under the rule, as a narrow panel needs."""
+        spacing = max(self._chooser.spacing(), 0)
+        button = self.check_button.sizeHint().width() + spacing
+        inside = self._chooser.indexOf(self.check_button) >= 0
+        margins = self.layout().contentsMargins() if self.layout() else None
+        need = (self._chooser.sizeHint().width() + (0 if inside else button)
+                + (margins.left() + margins.right() if margins else 0))
+        target = self._chooser if self.width() >= need else self._check_row
+        if target.indexOf(self.check_button) >= 0:
+            return
+        for row in (self._chooser, self._check_row):
+            row.removeWidget(self.check_button)
+        if target is self._chooser:
+            target.addWidget(self.check_button)
+        else:
+            target.insertWidget(0, self.check_button, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_check_button()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Qt's minimum height counts a word-wrapped label as one line; at this width it may
+        take two, and a short dock would then lay the rule over the labels."""
+        layout = self.layout()
+        # what the height depends on; the labels' layout is not cheap, so only when it changes
+        result_wraps = self._result_width > self.math.width() - 2
+        key = (self.width(), self._title_broken, result_wraps, self.title.text() == "", self.subtitle.text(),
+               self.check_label.text(), self._chooser.indexOf(self.check_button))
+        if layout is None or key == self._fitted:
+            return
+        height = layout.minimumHeightForWidth(self.width())
+        if height > 0:  # -1 before the layout knows its items
+            self._fitted = key
+            self.setMinimumHeight(height)
+
+    def _show_check(self, text: str) -> None:
+        self.check_label.setText(text)
+        if self.check_label.isHidden() == bool(text):
+            self.check_label.setVisible(bool(text))
+            self._fit_height()
 
     def _render(self) -> None:
-        e, rec = self._explanation, self._record
-        assert e is not None and rec is not None
-        n = len(rec.batch)
-        batch = "the whole training set" if n == len(self._setup.y) else f"a batch of {n} example" + ("" if n == 1 else "s")
-        title = OPTIMIZER_TITLES.get(e.optimizer, e.optimizer)
-        self.title.setText(f"<b>{self._short_name()}</b> &nbsp;·&nbsp; update {rec.step} &nbsp;·&nbsp; {title} "
-                           f"&nbsp;·&nbsp; {batch}")
+        e = self._explanation
+        assert e is not None and self._record is not None
+        self._tips = {t.key: _tip(t) for t in e.given + e.constants + e.terms}
         self.title.setToolTip(describe_param(self._name, self._position, self._sizes, self._features))
         self.subtitle.setText(e.summary)
-        self._tips = {t.key: _tip(t) for t in e.given + e.constants + e.terms}
-        self.math.setText(self._math_html(e))
+        self._html = _Html(self.palette())
+        self._parts = [self._line_parts(e, t) for t in e.terms]
+        self._measure(e)
+        self._broken, self._title_broken = self._lines_to_break(), self._title_to_break()
+        self._paint_text()
         self.check_button.setEnabled(True)
 
-    def _math_html(self, e: Explanation) -> str:
-        pal = self.palette()
-        text = pal.color(QPalette.ColorRole.WindowText).name()
-        dim = _blend(pal.color(QPalette.ColorRole.WindowText), pal.color(QPalette.ColorRole.Window), 0.6)
-        link = f"color:{text}; text-decoration:none"
+    def _paint_text(self) -> None:
+        """Title and rule as last measured (again after a new width or palette)."""
+        e = self._explanation
+        assert e is not None
+        bar = self.math.verticalScrollBar().value()
+        self.title.setText(self._title_html(e, self._title_broken))
+        self.math.setText(self._given_html(e) + self._rule_html(e))
+        self.math.verticalScrollBar().setValue(bar)  # a re-layout keeps the reader's place
+        self._fit_height()
 
-        def sym(term: Term) -> str:
-            return f"<a href='q:{term.key}' style='{link}'><i>{markup_html(term.symbol)}</i></a>"
+    def _title_html(self, e: Explanation, broken: bool = False, result_only: bool = False) -> str:
+        rec, h = self._record, self._html
+        n = len(rec.batch)
+        batch = "the whole training set" if n == len(self._setup.y) else f"a batch of {n} example" + ("" if n == 1 else "s")
+        dw = e.lookup("dw")
+        sign = "+" if dw.value > 0 else ""
+        # a very narrow panel may break the result before "(Δw" only
+        result = (f"<b>{self._short_name().replace(' ', '&nbsp;')}:&nbsp;{h.num(e.lookup('w_old'))}&nbsp;→&nbsp;"
+                  f"{h.num(e.terms[-1])}</b> &nbsp;(Δw&nbsp;=&nbsp;{sign}{h.num(dw)})")
+        if result_only:
+            return result
+        context = f"update {rec.step} &nbsp;·&nbsp; {batch}".replace(" ", "&nbsp;")
+        # the context on a line of its own when both do not fit, rather than broken anywhere
+        gap = "<br>" if broken else "&nbsp;&nbsp;·&nbsp; "
+        return f"{result}{gap}<span style='color:{h.dim}'>{context}</span>"
 
-        def num(term: Term) -> str:
-            return f"<a href='q:{term.key}' style='{link}'>{number_html(term.value, _digits(term.key))}</a>"
+    def _given_html(self, e: Explanation) -> str:
+        h = self._html
 
         def given_row(caption: str, terms: Sequence[Term]) -> str:
-            items = "&nbsp;&nbsp;&nbsp; ".join(f"{sym(t)}&nbsp;=&nbsp;{num(t)}" for t in terms)
-            return f"<tr><td style='color:{dim}; padding-right:10px'>{caption}</td><td>{items}</td></tr>"
+            items = "&nbsp;&nbsp;&nbsp; ".join(f"{h.sym(t)}&nbsp;=&nbsp;{h.num(t)}" for t in terms)
+            return f"<tr><td style='color:{h.dim}; padding-right:10px'>{caption}</td><td>{items}</td></tr>"
 
         head = [t for t in e.given if t.key in ("w_old", "g", "lr", "t")]
         old = [t for t in e.given if t not in head]
@@ -325,36 +411,85 @@ class StepInspector(QWidget):
             given.append(given_row("from before", old))
         if e.constants:
             given.append(given_row("settings", e.constants))
-        parts = [f"<table cellspacing='0' cellpadding='1'>{''.join(given)}</table>"]
+        return f"<table cellspacing='0' cellpadding='1'>{''.join(given)}</table>"
+
+    def _line_parts(self, e: Explanation, term: Term) -> tuple[str, str, str]:
+        """Symbol, formula and "= numbers = value" of one line of the rule, as HTML."""
+        h = self._html
+        symbolic = _linked(term.rule, e, h.link, numbers=False)  # each symbol a link, like the numbers
+        filled = _linked(term.rule, e, h.link, numbers=True)
+        value = f"<b>{h.num(term)}</b>" if term.key in ("dw", "w_new") else h.num(term)
+        warn = "" if term.agrees else f" <span style='color:#d03030'>≠ recorded {number_html(term.recorded or 0.0)}</span>"
+        return h.sym(term), symbolic, f"=&nbsp;{filled}&nbsp;=&nbsp;{value}{warn}"
+
+    def _rule_html(self, e: Explanation) -> str:
         rows = []
-        for term in e.terms:
-            symbolic = _linked(e.symbolic(term), e, link, numbers=False)
-            filled = _linked(term.rule, e, link, numbers=True)
-            final = term.key in ("dw", "w_new")
-            value = num(term)
-            value = f"<b>{value}</b>" if final else value
-            warn = "" if term.agrees else f" <span style='color:#d03030'>≠ recorded {number_html(term.recorded or 0.0)}</span>"
-            rows.append(
-                f"<tr><td align='right' style='padding-top:6px'>{sym(term)}</td><td style='padding-top:6px'>&nbsp;=&nbsp;</td>"
-                f"<td style='padding-top:6px'>{symbolic}</td></tr>"
-                f"<tr><td></td><td>&nbsp;=&nbsp;</td><td><span style='font-family:monospace'>{filled}</span>"
-                f" &nbsp;=&nbsp;{value}{warn}</td></tr>")
-        parts.append(f"<table cellspacing='0' cellpadding='0' style='margin-top:4px'>{''.join(rows)}</table>")
-        return "".join(parts)
+        pad = f"padding-top:{ROW_GAP}px"
+        for term, (sym, symbolic, rest) in zip(e.terms, self._parts):
+            head = f"<tr><td align='right' style='{pad}'>{sym}</td><td style='{pad}'>&nbsp;=&nbsp;</td>"
+            if term.key in self._broken:
+                rows.append(f"{head}<td style='{pad}'>{symbolic}</td></tr><tr><td></td><td></td><td>{rest}</td></tr>")
+            else:
+                rows.append(f"{head}<td style='{pad}'>{symbolic}&nbsp;{rest}</td></tr>")
+        return f"<table cellspacing='0' cellpadding='0' style='margin-top:2px'>{''.join(rows)}</table>"
+
+    # -- one line or two ----------------------------------------------------------------------
+    def _measure(self, e: Explanation) -> None:
+        """Each line's width on one line (symbol column included), and the title's."""
+        parts, title = self._parts, [self._title_html(e), self._title_html(e, result_only=True)]
+        same_font = self.title.font() == self.math.font()  # then one document measures all
+        widths = _natural_widths([f"{sym}&nbsp;=&nbsp;" for sym, _, _ in parts]
+                                 + [f"{symbolic}&nbsp;{rest}" for _, symbolic, rest in parts]
+                                 + (title if same_font else []), self.math.font())
+        symbols = max(widths[: len(parts)])
+        self._widths = {t.key: symbols + w for t, w in zip(e.terms, widths[len(parts): 2 * len(parts)])}
+        self._title_width, self._result_width = widths[-2:] if same_font else _natural_widths(title, self.title.font())
+
+    def _title_to_break(self) -> bool:
+        return self._title_width > self.math.width() - 2  # the title is as wide as the rule's box
+
+    def _lines_to_break(self) -> frozenset[str]:
+        # room left for the scroll bar whether it shows or not: else showing it would re-break
+        # the lines, which may hide it again, at every new record
+        bar = self.math.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self.math)
+        room = self.math.width() - 2 * self.math.frameWidth() - bar - 2 * self.math.document().documentMargin() - 4
+        return frozenset(key for key, width in self._widths.items() if width > room)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self.math and event.type() == QEvent.Type.Resize
+                and self._explanation is not None and self._widths):
+            broken = self._lines_to_break(), self._title_to_break()
+            if broken != (self._broken, self._title_broken):
+                self._broken, self._title_broken = broken
+                self._paint_text()
+        return False
 
     def _short_name(self) -> str:
         return f"{self._name}[{', '.join(str(p) for p in self._position)}]"
 
-    def _on_link_hovered(self, link: str) -> None:
+    def _on_link_hovered(self, link: str, widget: QWidget) -> None:
         if link.startswith("q:") and link[2:] in self._tips:
-            QToolTip.showText(QCursor.pos(), self._tips[link[2:]], self.math)
+            QToolTip.showText(QCursor.pos(), self._tips[link[2:]], widget)
         else:
             QToolTip.hideText()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self._explanation is not None:
-            self.math.setText(self._math_html(self._explanation))
+        if self._explanation is None:
+            return
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange):
+            self._render()  # the links' colours are in the HTML; a new font, new widths
+
+    def title_text(self) -> str:
+        """The title as plain text: "W1[0, 0]: −0.406021 → −0.400902 (Δw = +0.005119) · update 400
+        · a batch of 10 examples" (for tests and accessible text)."""
+        doc = QTextDocument()
+        doc.setHtml(self.title.text())
+        return doc.toPlainText().replace("\xa0", " ")
+
+    def broken_lines(self) -> frozenset[str]:
+        """Keys of the rule's lines shown on two lines (formula, then numbers) at this width."""
+        return self._broken
 
     def content_height(self) -> int:
         """The height that shows the whole rule without scrolling, at the current width."""
@@ -363,6 +498,21 @@ class StepInspector(QWidget):
     def tip_for(self, key: str) -> str:
         """The tooltip shown when hovering quantity ``key`` (for tests)."""
         return self._tips.get(key, "")
+
+
+class _Html:
+    """Symbols and numbers as hoverable links, in one palette's colours."""
+
+    def __init__(self, palette: QPalette) -> None:
+        text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
+        self.link = f"color:{text.name()}; text-decoration:none"
+        self.dim = _blend(text, window, 0.6)
+
+    def sym(self, term: Term) -> str:
+        return f"<a href='q:{term.key}' style='{self.link}'><i>{markup_html(term.symbol)}</i></a>"
+
+    def num(self, term: Term) -> str:
+        return f"<a href='q:{term.key}' style='{self.link}'>{number_html(term.value, _digits(term.key))}</a>"
 
 
 def _linked(markup: str, e: Explanation, link: str, numbers: bool) -> str:
@@ -382,6 +532,23 @@ def _linked(markup: str, e: Explanation, link: str, numbers: bool) -> str:
             inner = f"({inner})" if " " in term.symbol and text != markup else inner
         out.append(f"<a href='q:{key}' style='{link}'>{inner}</a>")
     return "".join(out)
+
+
+def _natural_widths(pieces: Sequence[str], font: QFont) -> list[float]:
+    """The width of each piece of rich text (no <br> or block inside) laid out on one line;
+    one document for all of them, as each document costs more than its lines."""
+    doc = QTextDocument()
+    doc.setDefaultFont(font)
+    doc.setDocumentMargin(0)
+    doc.setHtml("".join(f"<p style='margin:0'>{piece}</p>" for piece in pieces))
+    doc.size()  # lays the document out (it waits until asked)
+    widths = []
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        widths.append(max((layout.lineAt(i).naturalTextWidth() for i in range(layout.lineCount())), default=0.0))
+        block = block.next()
+    return widths
 
 
 def _digits(key: str) -> int:

@@ -103,7 +103,7 @@ def test_seeking_shows_an_earlier_update_exactly_and_keeps_the_history(window, q
     assert c.run.step_count == 40  # nothing discarded by looking
     assert d.timeline.text() == "update 10 of 40"
     e = d.inspector.explanation()
-    assert e.w_new == fresh.theta[e.index] and "update 10" in d.inspector.title.text()
+    assert e.w_new == fresh.theta[e.index] and "update 10" in d.inspector.title_text()
     # step back with the keyboard: the update before
     qtbot.keyClick(window, Qt.Key.Key_Left)
     _frame(qtbot, window)
@@ -173,6 +173,29 @@ def test_explain_mode_takes_step_one_phase_at_a_time(window, qtbot, shown_params
     assert c.run.step_count == 7 and d.explain.stage == ("forward", 1)
     qtbot.keyClick(window, Qt.Key.Key_E)
     assert not d.explain.active
+
+
+@pytest.mark.parametrize("optimizer", ["gd", "adam"])
+def test_the_result_is_in_view_at_1280x800(window, qtbot, optimizer):
+    from gdplayground.engine import optimizers
+
+    c, d = window.controller, window.dock
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.height() == 800)
+    c.apply_config_changes({"optimizer": optimizer, "lr": optimizers.DEFAULT_LR[optimizer]})
+    qtbot.waitUntil(lambda: c.config.optimizer == optimizer)
+    c.train_blocking(30)
+    _frame(qtbot, window)
+    inspector = d.inspector
+    e = inspector.explanation()
+    assert e.w_new == c.run.record_of(30).theta_after[e.index]
+    title = inspector.title
+    bottom = title.mapTo(window, title.rect().bottomLeft()).y()
+    assert title.isVisible() and bottom < d.timeline.mapTo(window, d.timeline.rect().topLeft()).y()
+    assert "→" in inspector.title_text() and inspector.check_button.isVisible()
+    if optimizer == "gd":  # the whole worked rule fits, one line per equation, nothing to scroll
+        assert inspector.broken_lines() == frozenset()
+        assert inspector.math.verticalScrollBar().maximum() == 0
 
 
 def test_choosing_a_weight_shows_it_everywhere(window, qtbot):

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtGui import QColor, QPalette
 
 from gdplayground import Run, RunConfig
-from gdplayground.ui.step_inspector import StepInspector, describe_param
+from gdplayground.ui.step_inspector import StepInspector, describe_param, number_plain
 
 CFG = RunConfig(points=100, hidden=(4, 2), batch_size=10)
 
@@ -37,9 +37,131 @@ def test_shows_the_records_numbers_and_ends_in_its_w_new(inspector):
     assert f"{rec.theta_after[i]:.6g}".replace("-", "−") in text
     assert "Δw" in text and "η" in text
     assert inspector.title.toolTip() == "W2[1, 0]: from neuron 2 of layer 1 to neuron 1 of layer 2"
-    assert "<b>W2[1, 0]</b>" in inspector.title.text()
-    assert f"update {rec.step} &nbsp;·&nbsp; Gradient descent &nbsp;·&nbsp; a batch of 10 examples" in inspector.title.text()
+    # the result first: the record's own w_old, w_new and Δw
+    dw = rec.theta_after[i] - rec.theta_before[i]
+    assert e.lookup("dw").value == rec.delta[i] and e.lookup("w_old").value == rec.theta_before[i]
+    sign = "+" if rec.delta[i] > 0 else ""
+    assert inspector.title_text().replace("\n", "  ·  ") == (
+        f"W2[1, 0]: {shown(rec.theta_before[i], 6)} → {shown(rec.theta_after[i], 6)}  "
+        f"(Δw = {sign}{shown(rec.delta[i])})  ·  update {rec.step}  ·  a batch of 10 examples")
+    assert abs(dw - rec.delta[i]) < 1e-12
     assert inspector.subtitle.text().startswith("Gradient descent: step against the gradient")
+
+
+def shown(x: float, digits: int = 4) -> str:
+    """A number as the laid-out text reads it (a superscript exponent is plain text there)."""
+    return number_plain(x, digits).replace("^", "")
+
+
+def rule_lines(inspector) -> list[str]:
+    """The rule as laid out on screen: one string per visual line of each table cell."""
+    doc, lines = inspector.math.document(), []
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        for k in range(layout.lineCount()):
+            line = layout.lineAt(k)
+            lines.append(block.text()[line.textStart(): line.textStart() + line.textLength()].replace("\xa0", " ").strip())
+        block = block.next()
+    return lines
+
+
+def test_each_equation_on_one_line_when_wide_and_two_when_narrow(inspector, qtbot):
+    run, rec = _trained("gd")
+    inspector.resize(700, 400)
+    inspector.show_record(run, rec, "W1", (0, 0))
+    e = inspector.explanation()
+    n = lambda key, digits=4: shown(e.lookup(key).value, digits)
+    lr, g = n("lr"), n("g")
+    g = f"({g})" if e.lookup("g").value < 0 else g
+    delta = f"Δw = −η·g = −{lr}·{g} = {n('dw')}"
+    w_new = f"wold + Δw = {n('w_old', 6)} {'+' if e.lookup('dw').value >= 0 else '−'} " \
+            f"{shown(abs(e.lookup('dw').value))} = {n('w_new', 6)}"
+    assert inspector.broken_lines() == frozenset()
+    lines = rule_lines(inspector)
+    assert "−η·g = " + delta.split("−η·g = ", 1)[1] in lines  # "symbolic = numbers = value"
+    assert any(line.endswith(f"= {n('w_new', 6)}") and line.startswith("wold + Δw =") for line in lines), lines
+    assert inspector.math.content_height() <= inspector.math.height()  # nothing to scroll
+    assert "+" in w_new or "−" in w_new
+
+
+def test_a_narrow_panel_breaks_long_equations_after_their_formula(inspector, qtbot):
+    run, rec = _trained("adam", steps=3)
+    inspector.resize(900, 400)
+    inspector.show_record(run, rec, "b1", (2,))
+    e = inspector.explanation()
+    assert inspector.broken_lines() == frozenset()
+    one_line = rule_lines(inspector)
+    inspector.resize(inspector.minimumSizeHint().width(), 400)
+    qtbot.waitUntil(lambda: bool(inspector.broken_lines()))
+    broken = inspector.broken_lines()
+    assert {"m", "v"} <= broken and "c1" not in broken  # only what does not fit
+    lines = rule_lines(inspector)
+    assert "β1·mold + (1 − β1)·g" in lines  # the formula alone ...
+    value = shown(e.lookup("m").value)
+    numbers = next(line for line in lines if line.startswith("= ") and line.endswith(f"= {value}"))
+    assert numbers.count("=") == 2  # ... the numbers and the value together on the next line
+    short = [line for line in lines if line.startswith("1 − β")]
+    assert short and all(line in one_line for line in short)  # short ones stay whole
+    assert inspector.math.horizontalScrollBar().maximum() == 0
+    inspector.resize(900, 400)  # wide again: back on one line
+    qtbot.waitUntil(lambda: inspector.broken_lines() == frozenset())
+    assert rule_lines(inspector) == one_line
+
+
+def test_the_title_puts_its_context_on_a_line_of_its_own_when_narrow(inspector, qtbot):
+    run, rec = _trained("gd")
+    inspector.resize(900, 400)
+    inspector.show_record(run, rec, "W1", (0, 0))
+    assert "<br>" not in inspector.title.text()
+    inspector.resize(inspector.minimumSizeHint().width(), 400)
+    qtbot.waitUntil(lambda: "<br>" in inspector.title.text())
+    result, context = inspector.title_text().split("\n")
+    assert result.startswith("W1[0, 0]: ") and context == f"update {rec.step}  ·  a batch of 10 examples"
+
+
+def test_adam_keeps_its_result_in_view_above_the_scrolling_rule(inspector):
+    run, rec = _trained("adam", steps=3)
+    inspector.resize(560, 230)
+    inspector.show_record(run, rec, "W1", (1, 2))
+    i = run.network.layout.index("W1", (1, 2))
+    assert f"→ {shown(rec.theta_after[i], 6)}" in inspector.title_text()
+    assert inspector.title.isVisible() and inspector.title.geometry().bottom() < inspector.math.geometry().top()
+    assert inspector.check_button.isVisible()  # on the chooser's line
+    assert inspector.math.content_height() > inspector.math.height()  # the rule scrolls under it
+    for key in ("w_old", "w_new", "dw"):  # the result's numbers name themselves too
+        assert f"href='q:{key}'" in inspector.title.text()
+
+
+def test_check_button_beside_the_chooser_where_it_fits_else_under_the_rule(inspector, qtbot):
+    run, rec = _trained("momentum")
+    inspector.resize(900, 400)
+    inspector.show_record(run, rec, "W1", (0, 0))
+    button, combo = inspector.check_button, inspector.col_combo
+    assert combo.geometry().top() <= button.geometry().center().y() <= combo.geometry().bottom()
+    inspector.resize(440, 400)  # not enough for the combos at full width and the button
+    qtbot.waitUntil(lambda: button.geometry().top() >= inspector.math.geometry().bottom())
+    assert combo.width() >= max(combo.sizeHint().width(), combo.minimumSizeHint().width())  # not squeezed
+    assert button.width() == button.sizeHint().width()
+    with qtbot.waitSignal(inspector.gradient_checked):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert inspector.check_label.isVisible()
+    inspector.resize(900, 400)
+    qtbot.waitUntil(lambda: button.geometry().bottom() < inspector.math.geometry().top())
+
+
+def test_a_short_panel_never_lays_the_rule_over_its_labels(inspector, qtbot):
+    run, rec = _trained("momentum")
+    inspector.resize(440, 400)
+    inspector.show_record(run, rec, "W1", (0, 0))
+    inspector.resize(440, 60)  # as short as it allows
+    qtbot.waitUntil(lambda: inspector.height() < 400)
+    for label in (inspector.title, inspector.subtitle):  # both wrap to two lines here
+        assert label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().lineSpacing()
+    order = [inspector.title, inspector.subtitle, inspector.math, inspector.check_button]
+    for upper, lower in zip(order, order[1:]):
+        assert upper.geometry().bottom() < lower.geometry().top(), (upper.objectName(), lower.objectName())
+    assert inspector.math.height() >= 3 * inspector.fontMetrics().lineSpacing()
 
 
 def test_adam_shows_moments_and_bias_corrections(inspector):
@@ -91,10 +213,10 @@ def test_gradient_check_button(inspector, qtbot):
     check = sig.args[0]
     assert check.backprop == rec.grad[run.network.layout.index("W1", (1, 2))]
     assert check.rel_diff < 1e-6
-    assert "they agree" in inspector.check_label.text()
+    assert "they agree" in inspector.check_label.text() and inspector.check_label.isVisible()
     # a new record clears the old verdict
     inspector.show_record(run, run.step())
-    assert inspector.check_label.text() == ""
+    assert inspector.check_label.text() == "" and not inspector.check_label.isVisible()
 
 
 def test_every_quantity_has_a_plain_language_tooltip(inspector):
@@ -104,6 +226,8 @@ def test_every_quantity_has_a_plain_language_tooltip(inspector):
     for term in e.given + e.constants + e.terms:
         assert f"href='q:{term.key}'" in inspector.math.text()
         assert inspector.tip_for(term.key).startswith(term.tip)
+    # symbols inside a formula are links too, not only the numbers
+    assert inspector.math.text().count("href='q:alpha'") >= 4  # α in v and ḡ: symbols and numbers
     assert "how much the loss rises" in inspector.tip_for("g")
 
 

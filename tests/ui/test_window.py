@@ -242,6 +242,28 @@ def test_training_controls_are_in_view_on_a_small_screen(qtbot, window, size):
     assert scroll.verticalScrollBar().value() == 0 and top.y() < scroll.viewport().height()
 
 
+def test_learning_rate_and_batch_are_in_view_at_1280x800_with_gradient_descent(qtbot, window):
+    w = window()
+    qtbot.waitUntil(lambda: (w.width(), w.height()) == (1280, 800), timeout=2000)
+    qtbot.wait(50)
+    panel = w.hyper_panel
+    assert w.controller.config.optimizer == "gd" and not panel.more_settings_open()
+    scroll = w.splitter.widget(0)
+    assert scroll.verticalScrollBar().value() == 0
+
+    def in_view(widget) -> bool:
+        bottom = widget.mapTo(scroll.viewport(), widget.rect().bottomLeft()).y()
+        return widget.isVisible() and bottom < scroll.viewport().height()
+
+    batch = panel.findChild(QWidget, "batchGroup")
+    assert in_view(panel._lr) and in_view(panel._schedule) and in_view(panel._batch._slider)
+    assert in_view(panel._batch._spin) and batch.mapTo(scroll.viewport(), batch.rect().topLeft()).y() > 0
+    # the folded settings are one click away, and take the batch out of view only then
+    assert in_view(panel._more) and not panel._hyper.fields("momentum")[0].isVisible()
+    click(qtbot, panel._more)
+    assert panel._hyper.fields("weight_decay")[0].isVisible()
+
+
 def test_switching_dataset_resets_and_redraws(qtbot, window):
     w = window()
     click(qtbot, w.run_controls.step_button)
