@@ -41,7 +41,10 @@ def number_html(x: float, digits: int = 4) -> str:
     return f"{mantissa.replace('-', MINUS)}×10<sup>{sign}{abs(exp)}</sup>"
 
 
+_SUPERSCRIPT = str.maketrans("0123456789" + MINUS + "-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻")
+
+
 def number_plain(x: float, digits: int = 4) -> str:
     """Like ``number_html`` without tags (for tooltips and accessible text)."""
     text = number_html(x, digits)
-    return re.sub(r"<sup>(.*?)</sup>", lambda m: "^" + m.group(1), text)
+    return re.sub(r"<sup>(.*?)</sup>", lambda m: m.group(1).translate(_SUPERSCRIPT), text)

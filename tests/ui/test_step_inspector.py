@@ -50,7 +50,7 @@ def test_shows_the_records_numbers_and_ends_in_its_w_new(inspector):
 
 def shown(x: float, digits: int = 4) -> str:
     """A number as the laid-out text reads it (a superscript exponent is plain text there)."""
-    return number_plain(x, digits).replace("^", "")
+    return number_plain(x, digits).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789−"))
 
 
 def rule_lines(inspector) -> list[str]:
