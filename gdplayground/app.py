@@ -16,18 +16,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from . import __version__
 from .engine.config import RunConfig
 from .experiment import CUSTOM, ExperimentError, load_config
+from .resources import resource_dirs
 
 log = logging.getLogger(__name__)
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
-
-
-def resource_dirs() -> list[Path]:
-    """Where resources/ may be: next to the package (source tree) or inside a bundle."""
-    dirs = [Path(__file__).resolve().parent.parent / "resources"]
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        dirs.insert(0, Path(bundle) / "resources")
-    return dirs
 
 
 def app_icon() -> QIcon:

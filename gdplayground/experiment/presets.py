@@ -1,9 +1,10 @@
 """The ready-made experiments shipped in resources/presets, in gallery order (by file name)."""
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..resources import resource_dirs
 
 from .errors import ExperimentError
 from .files import SUFFIX, load_experiment
@@ -22,12 +23,8 @@ class Preset:
 
 
 def preset_folders() -> list[Path]:
-    """Where resources/presets may be: inside a bundle, or next to the package (source tree)."""
-    folders = [Path(__file__).resolve().parents[2] / "resources" / "presets"]
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        folders.insert(0, Path(bundle) / "resources" / "presets")
-    return folders
+    """Where resources/presets may be (see ``gdplayground.resources``)."""
+    return [base / "presets" for base in resource_dirs()]
 
 
 def list_presets(folder: Path | None = None) -> list[Preset]:
