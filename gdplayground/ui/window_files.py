@@ -24,6 +24,7 @@ def install_file_support(window: QMainWindow) -> FileActions:
     actions.install()
     window.file_actions = actions
     _show_own_points_in_picker(window)
+    _ask_before_leaving_own_points(window, actions)
     plot = getattr(window, "boundary_plot", None)
     if plot is not None:
         drawing = PointDrawing(plot.plot, window)
@@ -36,6 +37,21 @@ def install_file_support(window: QMainWindow) -> FileActions:
             colorblind.toggled.connect(lambda _on: drawing.refresh_colors())
         window.point_drawing, window.drawing_tools = drawing, tools
     return actions
+
+
+def _ask_before_leaving_own_points(window: QMainWindow, actions: FileActions) -> None:
+    """Picking a generated dataset replaces the student's own points: ask first (Save, Discard,
+    Cancel), as closing the window does. Chained in front of the controller's existing hook."""
+    c = window.controller
+    previous = getattr(c, "before_change", None)
+
+    def hook(what: str, changes=None) -> bool:
+        leaving = bool(changes) and changes.get("dataset", CUSTOM) != CUSTOM and c.config.dataset == CUSTOM
+        if leaving and not actions.maybe_save():
+            return False
+        return previous is None or previous(what, changes)
+
+    c.before_change = hook
 
 
 def _show_own_points_in_picker(window: QMainWindow) -> None:

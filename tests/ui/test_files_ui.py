@@ -607,6 +607,23 @@ def test_drawing_on_the_window_plot_trains_on_the_drawn_points(main_window, qtbo
     qtbot.waitUntil(lambda: c.run.step_count == 1, timeout=5000)
 
 
+def test_picking_a_dataset_asks_before_replacing_drawn_points(main_window, qtbot, monkeypatch):
+    w = main_window
+    c = w.controller
+    x = np.random.default_rng(5).uniform(-5, 5, (30, 2))
+    assert w.file_actions.use_points(x, np.where(x[:, 0] > 0, 1.0, -1.0), "binary")
+    qtbot.waitUntil(lambda: c.config.dataset == "custom", timeout=5000)
+    asked: list = []
+    _answer(monkeypatch, "question", QMessageBox.StandardButton.Cancel, asked)
+    qtbot.mouseClick(w.dataset_picker.tile("xor"), Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert asked and c.config.dataset == "custom" and len(c.run.data.x_all) == 30
+    _answer(monkeypatch, "question", QMessageBox.StandardButton.Discard, asked)
+    qtbot.mouseClick(w.dataset_picker.tile("xor"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: c.config.dataset == "xor", timeout=5000)
+    assert len(asked) == 2
+
+
 def test_a_lesson_file_opens_in_the_window_with_its_points_weights_and_locks(main_window, qtbot, tmp_path):
     from gdplayground.engine import datasets
     from gdplayground.experiment import experiment_from_run, write_experiment
