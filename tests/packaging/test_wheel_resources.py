@@ -1,10 +1,13 @@
 """A pip install (not editable) carries resources/: pyproject's data-files name every preset and
 icon, and the app looks for them under the environment's share/."""
 import sys
-import tomllib
 from pathlib import Path
 
+import pytest
+
 from gdplayground.resources import resource_dirs
+
+tomllib = pytest.importorskip("tomllib", reason="reading pyproject.toml needs Python 3.11")
 
 ROOT = Path(__file__).resolve().parents[2]
 
