@@ -29,6 +29,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from .checks import finite_number
+
 Array = np.ndarray
 Params = Mapping[str, Array]
 Grads = Mapping[str, Array]
@@ -493,13 +495,7 @@ class Optimizer:
 
 
 def _number(name: str, key: str, value: Any) -> float:
-    # bool is an int in Python, but "eps=True" is a mistake worth reporting.
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        raise ValueError(f"{name}: {key} must be a number, got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"{name}: {key} must be a finite number, got {value!r}")
-    return x
+    return finite_number(f"{name}: {key}", value)
 
 
 def _non_negative(name: str, key: str, value: Any) -> float:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable
 
-import numpy as np
+from .checks import finite_number
 
 Schedule = Callable[[int], float]
 
@@ -36,26 +36,16 @@ SETTINGS: dict[str, dict[str, float]] = {
 }
 
 
-def _number(key: str, value: Any) -> float:
-    # bool is an int in Python, but "gamma=True" is a mistake worth reporting.
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
-        raise ValueError(f"{key} must be a number, got {value!r}")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"{key} must be a finite number, got {value!r}")
-    return x
-
-
 def _count(key: str, value: Any, minimum: int) -> int:
     # Step counts may arrive as 1000.0 from a form; accept them if they are whole numbers.
-    x = _number(key, value)
+    x = finite_number(key, value)
     if x != int(x) or x < minimum:
         raise ValueError(f"{key} must be a whole number >= {minimum}, got {value!r}")
     return int(x)
 
 
 def _gamma(value: Any) -> float:
-    x = _number("gamma", value)
+    x = finite_number("gamma", value)
     if not 0.0 < x <= 1.0:
         raise ValueError(f"gamma must be in (0, 1], got {value!r}")
     return x
@@ -87,8 +77,8 @@ def _exponential(lr: float, gamma: Any) -> Schedule:
 
 
 def _inverse_time(lr: float, decay_rate: Any, decay_steps: Any) -> Schedule:
-    rate = _number("decay_rate", decay_rate)
-    steps = _number("decay_steps", decay_steps)
+    rate = finite_number("decay_rate", decay_rate)
+    steps = finite_number("decay_steps", decay_steps)
     if rate < 0:
         raise ValueError(f"decay_rate must be >= 0, got {decay_rate!r}")
     if steps <= 0:
@@ -102,7 +92,7 @@ def _inverse_time(lr: float, decay_rate: Any, decay_steps: Any) -> Schedule:
 
 def _cosine(lr: float, t_max: Any, lr_min: Any) -> Schedule:
     period = _count("t_max", t_max, 1)
-    low = _number("lr_min", lr_min)
+    low = finite_number("lr_min", lr_min)
     if not 0.0 <= low <= lr:
         raise ValueError(f"lr_min must be in [0, lr] = [0, {lr!r}], got {lr_min!r}")
 
@@ -157,7 +147,7 @@ def create(name: str, lr: float, warmup_steps: int = 0, **settings: Any) -> Sche
     """
     if name not in _BUILDERS:
         raise ValueError(f"unknown schedule {name!r}; choose one of: {', '.join(NAMES)}")
-    rate = _number("lr", lr)
+    rate = finite_number("lr", lr)
     if rate <= 0:
         raise ValueError(f"lr must be > 0, got {lr!r}")
     warmup = _count("warmup_steps", warmup_steps, 0)
