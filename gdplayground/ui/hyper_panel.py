@@ -19,74 +19,26 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QPalette, QResizeEvent, QStandardItemModel
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QListView, QSlider, QStyle,
-    QStyleOptionGroupBox, QToolButton, QVBoxLayout, QWidget,
+    QComboBox, QFormLayout, QGroupBox, QLabel, QListView, QToolButton, QVBoxLayout, QWidget,
 )
 
 from ..engine import optimizers, schedules
 from ..engine.config import RunConfig
+from .batch_control import BatchControl
+from .form_widgets import (
+    TitledGroup, dim_label, error_label, labelled_combo, select_quietly, show_error, side_by_side,
+)
+from .hyper_choices import (
+    ACTIVATION_LABELS, INIT_LABELS, INIT_TIPS, LOSS_CHOICES, LR_PRESETS, OPTIMIZER_LABELS,
+    REG_RATE_PRESETS, REGULARIZATION_LABELS, SCHEDULE_LABELS, SCHEDULE_RULES,
+)
 from .optimizer_fields import (
-    HYPER_SPECS, INVALID_COLOR, MAIN_HYPER, SCHEDULE_SPECS, CountSpin, NumberCombo, SettingsForm,
-    set_invalid,
+    HYPER_SPECS, MAIN_HYPER, SCHEDULE_SPECS, CountSpin, NumberCombo, SettingsForm, set_invalid,
 )
 
-OPTIMIZER_LABELS: dict[str, str] = {
-    "gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov", "rmsprop": "RMSprop",
-    "adam": "Adam", "adamax": "Adamax", "adagrad": "Adagrad", "adadelta": "Adadelta",
-}
-SCHEDULE_LABELS: dict[str, str] = {
-    "constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
-    "inverse_time": "Inverse time decay", "cosine": "Cosine annealing",
-}
-SCHEDULE_RULES: dict[str, str] = {
-    "constant": "lr at every update",
-    "step": "lr · gamma^(t // step_size): drops by gamma every step_size updates",
-    "exponential": "lr · gamma^t: shrinks a little at every update",
-    "inverse_time": "lr / (1 + decay_rate · t / decay_steps)",
-    "cosine": "glides from lr to lr_min along half a cosine over t_max updates, then stays",
-}
-INIT_LABELS: dict[str, str] = {
-    "playground": "TF Playground uniform ±0.5", "xavier": "Xavier/Glorot", "he": "He",
-    "zeros": "Zeros",
-}
-INIT_TIPS: dict[str, str] = {
-    "playground": "Weights uniform in ±0.5, biases 0.1 (TensorFlow Playground's choice)",
-    "xavier": "Weights uniform in ±√(6 / (fan_in + fan_out)), biases 0: suits tanh and sigmoid",
-    "he": "Weights normal with variance 2 / fan_in, biases 0: suits ReLU",
-    "zeros": "Everything 0: every neuron of a layer stays the same (a lesson in symmetry)",
-}
-ACTIVATION_LABELS: dict[str, str] = {
-    "tanh": "Tanh", "relu": "ReLU", "sigmoid": "Sigmoid", "linear": "Linear",
-    "leaky_relu": "Leaky ReLU", "elu": "ELU", "swish": "Swish", "softplus": "Softplus",
-}
-REGULARIZATION_LABELS: dict[str, str] = {"none": "None", "l1": "L1", "l2": "L2"}
-LR_PRESETS = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
-REG_RATE_PRESETS = (0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10)
-
-# per problem kind: loss name -> (label, valid for that kind, tooltip); in brackets the output
-# neuron's activation that goes with the loss
-_LOSS_CHOICES: dict[str, dict[str, tuple[str, bool, str]]] = {
-    "binary": {
-        "auto": ("auto (squared error, tanh)", True,
-                 "Squared error with a tanh output in [−1, 1], as TensorFlow Playground"),
-        "squared": ("squared error (tanh)", True, "½ (output − label)² with a tanh output"),
-        "cross_entropy": ("cross-entropy (sigmoid)", True,
-                          "Log loss with a sigmoid output: the probability of the blue class")},
-    "multiclass": {
-        "auto": ("auto (cross-entropy, softmax)", True,
-                 "Cross-entropy with a softmax output: one probability per class"),
-        "squared": ("squared error", False, "3-class data needs cross-entropy"),
-        "cross_entropy": ("cross-entropy (softmax)", True,
-                          "Cross-entropy with a softmax output: one probability per class")},
-    "regression": {
-        "auto": ("auto (squared error, linear)", True,
-                 "Squared error with a linear output: any real number"),
-        "squared": ("squared error (linear)", True, "½ (output − target)² with a linear output"),
-        "cross_entropy": ("cross-entropy", False, "Regression needs squared error")},
-}
 # a little tighter than the style's 9 and 6: on a 1280x800 screen the batch size shows under
 # the optimizer and learning rate without scrolling
 GROUP_MARGINS = (8, 3, 8, 4)
@@ -96,139 +48,6 @@ MORE_OPEN = "Fewer settings ▾"
 RESETS = "↻"
 RESETS_TIP = "Changing this builds a new network: the run starts again from update 0"
 _MIXED = ""  # the activation combo's entry for "one activation per layer"
-_BATCH_STEPS = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150,
-                200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1500, 2000, 2500, 3000, 4000)
-
-
-def _combo(items: dict[str, str], tips: dict[str, str] | None = None) -> QComboBox:
-    combo = QComboBox()
-    for i, (name, label) in enumerate(items.items()):
-        combo.addItem(label, name)
-        if tips:
-            combo.setItemData(i, tips[name], Qt.ItemDataRole.ToolTipRole)
-    return combo
-
-
-def _select(combo: QComboBox, name: Any) -> None:
-    combo.blockSignals(True)
-    combo.setCurrentIndex(max(combo.findData(name), 0))
-    combo.blockSignals(False)
-
-
-def _dim(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setStyleSheet(f"color: {INVALID_COLOR};")
-    label.hide()
-    return label
-
-
-class BatchControl(QWidget):
-    """Batch size from 1 (stochastic) to the whole training set (full batch, batch_size 0).
-
-    The slider steps through round sizes; the spin box takes any size. ``edited(int)`` gives
-    batch_size as RunConfig wants it.
-    """
-
-    edited = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._n = 250
-        self._steps: list[int] = []
-        self._slider = QSlider(Qt.Orientation.Horizontal)
-        self._slider.setAccessibleName("Batch size")
-        self._spin = CountSpin(1, self._n, 1)
-        self._spin.setAccessibleName("Batch size")
-        self._info = QLabel()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        top = QHBoxLayout()
-        top.addWidget(self._slider, 1)
-        top.addWidget(self._spin)
-        ends = QHBoxLayout()
-        ends.addWidget(_dim("1 = stochastic"))
-        ends.addStretch(1)
-        ends.addWidget(_dim("full batch"))
-        ends.addSpacing(self._spin.sizeHint().width())
-        layout.addLayout(top)
-        layout.addLayout(ends)
-        layout.addWidget(self._info)
-        self._slider.valueChanged.connect(lambda i: self._user_set(self._steps[i]))
-        self._spin.valueChanged.connect(self._user_set)
-        self.set_train_size(self._n, 10)
-
-    def set_train_size(self, n: int, batch_size: int) -> None:
-        """Range 1 … n (the training-set size); show ``batch_size`` (0 = full). No signal."""
-        self._n = max(int(n), 1)
-        self._steps = [s for s in _BATCH_STEPS if s < self._n] + [self._n]
-        self._slider.blockSignals(True)
-        self._slider.setRange(0, len(self._steps) - 1)
-        self._slider.blockSignals(False)
-        self._spin.blockSignals(True)
-        self._spin.setRange(1, self._n)
-        self._spin.blockSignals(False)
-        self._show(batch_size)
-
-    def set_batch_size(self, batch_size: int) -> None:
-        self._show(batch_size)
-
-    def _shown(self, batch_size: int) -> int:
-        return self._n if batch_size <= 0 else min(batch_size, self._n)
-
-    def _show(self, batch_size: int) -> None:
-        size = self._shown(batch_size)
-        nearest = min(range(len(self._steps)), key=lambda i: abs(self._steps[i] - size))
-        for widget, value in ((self._slider, nearest), (self._spin, size)):
-            widget.blockSignals(True)
-            widget.setValue(value)
-            widget.blockSignals(False)
-        updates = -(-self._n // size)
-        per = f"all {size}" if size == self._n else str(size)
-        self._info.setText(f"{per} per update · {updates} update{'s' * (updates != 1)} per epoch")
-
-    def _user_set(self, size: int) -> None:
-        batch_size = 0 if size >= self._n else size
-        self._show(batch_size)
-        self.edited.emit(batch_size)
-
-
-class TitledGroup(QGroupBox):
-    """A group box with a small widget at the right end of its title line (a row of its own
-    would push the groups below further down a short screen)."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
-        self._corner: QWidget | None = None
-
-    def set_corner(self, widget: QWidget) -> None:
-        widget.setParent(self)
-        self._corner = widget
-        self._place_corner()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._place_corner()
-
-    def _place_corner(self) -> None:
-        if self._corner is None:
-            return
-        option = QStyleOptionGroupBox()
-        self.initStyleOption(option)
-        label = self.style().subControlRect(QStyle.ComplexControl.CC_GroupBox, option,
-                                            QStyle.SubControl.SC_GroupBoxLabel, self)
-        width = self._corner.sizeHint().width()
-        # as tall as the title's text, so both read on one line and the frame stays clear
-        height = max(label.height(), self._corner.fontMetrics().height() + 2)
-        top = max(0, label.center().y() - height // 2)
-        self._corner.setGeometry(QRect(self.width() - width, top, width, height))
 
 
 class HyperPanel(QWidget):
@@ -261,7 +80,7 @@ class HyperPanel(QWidget):
         layout.addWidget(self._lr_group())
         layout.addWidget(self._batch_group())
         layout.addWidget(self._model_group())
-        footer = _dim(f"{RESETS} resets the run · everything else applies live")
+        footer = dim_label(f"{RESETS} resets the run · everything else applies live")
         footer.setWordWrap(True)
         layout.addWidget(footer)
         layout.addStretch(1)
@@ -292,9 +111,9 @@ class HyperPanel(QWidget):
     def _optimizer_group(self) -> QGroupBox:
         box, form = self._form_group("Optimizer")
         box.setObjectName("optimizerGroup")
-        self._optimizer = _combo(OPTIMIZER_LABELS, optimizers.RULES)
+        self._optimizer = labelled_combo(OPTIMIZER_LABELS, optimizers.RULES)
         self._optimizer.activated.connect(self._optimizer_chosen)
-        self._hyper_error = _error_label()
+        self._hyper_error = error_label()
         form.addRow("&Optimizer", self._optimizer)
         self._more = QToolButton()  # not checkable: a checked button draws a sunken box
         self._more.setObjectName("moreOptimizerSettings")
@@ -315,7 +134,7 @@ class HyperPanel(QWidget):
         self._lr.setAccessibleName("Learning rate")
         self._lr.setObjectName("lrCombo")
         self._lr.edited.connect(self._lr_edited)
-        self._schedule = _combo(SCHEDULE_LABELS, SCHEDULE_RULES)
+        self._schedule = labelled_combo(SCHEDULE_LABELS, SCHEDULE_RULES)
         self._schedule.setObjectName("scheduleCombo")
         self._schedule.activated.connect(self._schedule_chosen)
         self._warmup = CountSpin(0, 10**7, 10)
@@ -323,7 +142,7 @@ class HyperPanel(QWidget):
         self._warmup.setToolTip("Ramp the rate up from lr / warmup_steps over this many updates "
                                 "(0 = no warm-up)")
         self._warmup.valueChanged.connect(self._warmup_edited)
-        self._schedule_error = _error_label()
+        self._schedule_error = error_label()
         form.addRow("&Learning rate", self._lr)
         form.addRow("&Schedule", self._schedule)
         form.addRow("warmup_steps", self._warmup)
@@ -347,9 +166,9 @@ class HyperPanel(QWidget):
     def _model_group(self) -> QGroupBox:
         box, form = self._form_group("Model && regularization")
         self._loss = self._loss_combo()
-        self._init = _combo(INIT_LABELS, INIT_TIPS)
+        self._init = labelled_combo(INIT_LABELS, INIT_TIPS)
         self._init.activated.connect(lambda: self._emit(init=self._init.currentData()))
-        self._activation = _combo({**ACTIVATION_LABELS, _MIXED: "per layer (see network)"})
+        self._activation = labelled_combo({**ACTIVATION_LABELS, _MIXED: "per layer (see network)"})
         self._activation.setView(QListView())  # a list view can hide the "per layer" row
         self._activation.activated.connect(self._activation_chosen)
         for label, widget, tip in (
@@ -370,7 +189,7 @@ class HyperPanel(QWidget):
         combo = QComboBox()
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         widths = []
-        for choices in _LOSS_CHOICES.values():
+        for choices in LOSS_CHOICES.values():
             combo.clear()
             for name, (label, _, _) in choices.items():
                 combo.addItem(label, name)
@@ -388,7 +207,7 @@ class HyperPanel(QWidget):
         return label
 
     def _regularization_row(self) -> QWidget:
-        self._regularization = _combo(REGULARIZATION_LABELS, {
+        self._regularization = labelled_combo(REGULARIZATION_LABELS, {
             "none": "No penalty on the weights",
             "l1": "Adds rate · Σ|w| to the loss: pushes small weights to exactly 0",
             "l2": "Adds rate · Σw² / 2 to the loss: shrinks all weights a little"})
@@ -397,7 +216,7 @@ class HyperPanel(QWidget):
         self._reg_rate.setToolTip("Regularization rate: how strongly the penalty counts")
         self._reg_rate.setAccessibleName("Regularization rate")
         self._reg_rate.edited.connect(lambda v: self._emit(reg_rate=v))
-        return self._pair(self._regularization, self._reg_rate)
+        return side_by_side(self._regularization, self._reg_rate)
 
     def _seed_row(self) -> QWidget:
         self._seed = CountSpin(0, 2**31 - 1, 1)
@@ -413,16 +232,7 @@ class HyperPanel(QWidget):
         self._dice.setToolTip("A new random seed")
         self._dice.setAccessibleName("New random seed")
         self._dice.clicked.connect(self._roll_seed)
-        return self._pair(self._seed, self._dice)
-
-    @staticmethod
-    def _pair(left: QWidget, right: QWidget) -> QWidget:
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(left, 1)
-        row.addWidget(right)
-        return box
+        return side_by_side(self._seed, self._dice)
 
     # -- public --
 
@@ -455,12 +265,12 @@ class HyperPanel(QWidget):
         """Relabel the loss choices for ``kind`` (binary, multiclass, regression) and disable
         the ones it cannot use. If the loss shown becomes invalid, "auto" is chosen and
         emitted, since no run could be built with the old one."""
-        if kind not in _LOSS_CHOICES:
+        if kind not in LOSS_CHOICES:
             raise ValueError(f"unknown problem kind {kind!r}")
         self._kind = kind
         self._show_loss_choices()
-        if not _LOSS_CHOICES[kind][self._values["loss"]][1]:
-            _select(self._loss, "auto")
+        if not LOSS_CHOICES[kind][self._values["loss"]][1]:
+            select_quietly(self._loss, "auto")
             self._emit(loss="auto")
 
     def values(self) -> dict[str, Any]:
@@ -471,11 +281,11 @@ class HyperPanel(QWidget):
 
     def _show_values(self) -> None:
         v = self._values
-        _select(self._optimizer, v["optimizer"])
+        select_quietly(self._optimizer, v["optimizer"])
         self._optimizer.setToolTip(optimizers.RULES[v["optimizer"]])
         self._show_hyper(v["optimizer"], v["hyper"])
         self._lr.set_value(v["lr"])
-        _select(self._schedule, v["schedule"])
+        select_quietly(self._schedule, v["schedule"])
         self._schedule.setToolTip(SCHEDULE_RULES[v["schedule"]])
         self._schedule_form.build(v["schedule_settings"])
         self._warmup.blockSignals(True)
@@ -483,10 +293,10 @@ class HyperPanel(QWidget):
         self._warmup.blockSignals(False)
         self._batch.set_batch_size(v["batch_size"])
         self._show_loss_choices()
-        _select(self._init, v["init"])
+        select_quietly(self._init, v["init"])
         self._activation.view().setRowHidden(self._activation.findData(_MIXED), v["activation"] != _MIXED)
-        _select(self._activation, v["activation"])
-        _select(self._regularization, v["regularization"])
+        select_quietly(self._activation, v["activation"])
+        select_quietly(self._regularization, v["regularization"])
         self._reg_rate.set_value(v["reg_rate"])
         self._reg_rate.setEnabled(v["regularization"] != "none")
         self._seed.blockSignals(True)
@@ -535,12 +345,12 @@ class HyperPanel(QWidget):
     def _show_loss_choices(self) -> None:
         model = self._loss.model()
         assert isinstance(model, QStandardItemModel)
-        for i, (label, valid, tip) in enumerate(_LOSS_CHOICES[self._kind].values()):
+        for i, (label, valid, tip) in enumerate(LOSS_CHOICES[self._kind].values()):
             self._loss.setItemText(i, label)
             self._loss.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
             model.item(i).setEnabled(valid)
-        _select(self._loss, self._values.get("loss", "auto"))
-        self._loss.setToolTip(_LOSS_CHOICES[self._kind][self._loss.currentData()][2])
+        select_quietly(self._loss, self._values.get("loss", "auto"))
+        self._loss.setToolTip(LOSS_CHOICES[self._kind][self._loss.currentData()][2])
 
     # -- reactions --
 
@@ -574,14 +384,14 @@ class HyperPanel(QWidget):
             error = error.removeprefix(f"{name}: ")
         for name in self._hyper.keys():
             self._hyper.mark(name, error if name == key else None)
-        self._show_error(self._hyper_error, error)
+        show_error(self._hyper_error, error)
         if error is None:
             self._emit(hyper=hyper)
 
     def _lr_edited(self, lr: float) -> None:
         error = self._schedule_error_for(lr=lr)
         set_invalid(self._lr, error)
-        self._show_error(self._schedule_error, error)
+        show_error(self._schedule_error, error)
         if error is None:
             self._emit(lr=lr)
 
@@ -592,7 +402,7 @@ class HyperPanel(QWidget):
         settings = dict(schedules.SETTINGS[name])
         self._schedule.setToolTip(SCHEDULE_RULES[name])
         self._schedule_form.build(settings)
-        self._show_error(self._schedule_error, None)
+        show_error(self._schedule_error, None)
         self._emit(schedule=name, schedule_settings=settings)
 
     def _schedule_edited(self, key: str) -> None:
@@ -601,7 +411,7 @@ class HyperPanel(QWidget):
             return
         error = self._schedule_error_for(settings=settings)
         self._schedule_form.mark(key, error)
-        self._show_error(self._schedule_error, error)
+        show_error(self._schedule_error, error)
         if error is None:
             self._emit(schedule_settings=settings)
 
@@ -617,7 +427,7 @@ class HyperPanel(QWidget):
 
     def _loss_chosen(self) -> None:
         name = self._loss.currentData()
-        self._loss.setToolTip(_LOSS_CHOICES[self._kind][name][2])
+        self._loss.setToolTip(LOSS_CHOICES[self._kind][name][2])
         self._emit(loss=name)
 
     def _activation_chosen(self) -> None:
@@ -644,9 +454,3 @@ class HyperPanel(QWidget):
         except ValueError as error:
             return str(error)
         return None
-
-    @staticmethod
-    def _show_error(label: QLabel, error: str | None) -> None:
-        label.setText(error or "")
-        label.setVisible(error is not None)
-

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QWidg
 
 from ..engine import optimizers, schedules
 from ..engine.config import RunConfig
-from .hyper_panel import LR_PRESETS, OPTIMIZER_LABELS
+from .hyper_choices import LR_PRESETS, OPTIMIZER_LABELS
 from .optimizer_fields import NumberCombo, set_invalid
 
 

@@ -10,6 +10,7 @@ from gdplayground.engine import activations, optimizers, schedules
 from gdplayground.engine.config import REGULARIZATIONS
 from gdplayground.engine.network import INITS
 from gdplayground.experiment import Lesson
+from gdplayground.ui import hyper_choices as hc
 from gdplayground.ui import hyper_panel as hp
 from gdplayground.ui.lesson_locks import WIDGET_NAMES, apply_lesson_locks
 from gdplayground.ui.optimizer_fields import (
@@ -60,13 +61,13 @@ def visible_labels(panel) -> list[str]:
 # --- labels and markers ---
 
 def test_every_engine_choice_has_a_friendly_label():
-    assert list(hp.OPTIMIZER_LABELS) == list(optimizers.NAMES)
-    assert list(hp.SCHEDULE_LABELS) == list(schedules.NAMES)
-    assert list(hp.INIT_LABELS) == list(INITS)
-    assert set(hp.ACTIVATION_LABELS) == set(activations.NAMES)
-    assert list(hp.REGULARIZATION_LABELS) == list(REGULARIZATIONS)
-    assert hp.INIT_LABELS["playground"] == "TF Playground uniform ±0.5"
-    assert hp.OPTIMIZER_LABELS["gd"] == "Gradient descent"
+    assert list(hc.OPTIMIZER_LABELS) == list(optimizers.NAMES)
+    assert list(hc.SCHEDULE_LABELS) == list(schedules.NAMES)
+    assert list(hc.INIT_LABELS) == list(INITS)
+    assert set(hc.ACTIVATION_LABELS) == set(activations.NAMES)
+    assert list(hc.REGULARIZATION_LABELS) == list(REGULARIZATIONS)
+    assert hc.INIT_LABELS["playground"] == "TF Playground uniform ±0.5"
+    assert hc.OPTIMIZER_LABELS["gd"] == "Gradient descent"
 
 
 def test_fields_marked_resets_are_exactly_the_rebuilding_ones(panel):
