@@ -307,6 +307,20 @@ def check_window_modules() -> str:
     return f"PySide6 {PySide6.__version__}, pyqtgraph {loaded[-1].__version__}, {len(loaded)} modules load"
 
 
+def check_collation() -> str:
+    """Qt sorts names by language (file dialogs do): the bundle's trimmed ICU data has what it needs."""
+    from PySide6.QtCore import QCollator, QLocale
+
+    words = ["Zebra", "file10", "Öl", "file9", "Apfel", "ob"]
+    collator = QCollator(QLocale("de_DE"))
+    collator.setNumericMode(True)
+    got = sorted(words, key=collator.sortKey)
+    want = ["Apfel", "file9", "file10", "ob", "Öl", "Zebra"]
+    if got != want:
+        raise CheckFailed(f"German order {got}, expected {want}")
+    return "German and numeric order as expected"
+
+
 # -- running ------------------------------------------------------------------------------------
 class _Training:
     """One optimizer's updates, made on first use and read by its three checks."""
@@ -342,6 +356,7 @@ def checks() -> list[tuple[str, Callable[[], str]]]:
         found += [(name, t.training), (f"{name} rule", t.rule), (f"{name} undo", t.back)]
     found.append(("child process", check_child_process))
     found.append(("window libraries", check_window_modules))
+    found.append(("sorting by language", check_collation))
     return found
 
 

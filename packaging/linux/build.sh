@@ -22,7 +22,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "build environment ($VENV)"
 # What the build itself uses, and the system libraries of the Qt plugins the bundle keeps:
 # PyInstaller can only carry (or name in Depends) what is on the build machine.
-debs=(dpkg binutils file fonts-dejavu-core
+debs=(dpkg binutils gcc file fonts-dejavu-core
       libegl1 libgl1 libfontconfig1 libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3
       libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xkb1 libxcb-randr0
       libxcb-render-util0 libxcb-image0 libwayland-client0 libwayland-cursor0 libwayland-egl1)
@@ -56,6 +56,13 @@ BUNDLE=$BUILD/dist/gdplayground
 # libraries, which stripping breaks.
 for lib in "$BUNDLE"/_internal/libpython3*.so* "$BUNDLE"/_internal/python3*/lib-dynload/*.so; do
   if [ -f "$lib" ] && [ ! -L "$lib" ] && file "$lib" | grep -q "not stripped"; then strip --strip-unneeded "$lib"; fi
+done
+# Qt's ICU data (31 MB) down to what Qt may load: collation and the core Unicode tables.
+for lib in "$BUNDLE"/_internal/PySide6/Qt/lib/libicudata.so.*; do
+  if [ -f "$lib" ] && [ ! -L "$lib" ]; then
+    mkdir -p "$BUILD/icu" && "$VENV/bin/python" "$ROOT/packaging/linux/trim_icu.py" "$lib" "$BUILD/icu/${lib##*/}"
+    cp "$BUILD/icu/${lib##*/}" "$lib"
+  fi
 done
 cp "$ROOT/packaging/linux/install-menu-entry.sh" "$BUNDLE/"
 mkdir -p "$BUNDLE/share"
