@@ -24,6 +24,7 @@ from typing import Any, Mapping, NamedTuple
 
 import numpy as np
 
+from .network import column_sums
 from .training import Setup, StepRecord, objective
 
 MINUS = "\u2212"
@@ -532,7 +533,7 @@ def phases(run: Any, record: StepRecord) -> StepPhases:
         example_loss=float(example_loss),
         loss=record.loss,
         data_loss=record.data_loss,
-        neuron_grads=(None,) + tuple(np.add.reduce(d, axis=0) for d in deltas),
+        neuron_grads=(None,) + tuple(column_sums(d) for d in deltas),
         batch_deltas=(None,) + tuple(deltas),
         grads=record.grads,
         updates=record.update,
