@@ -294,7 +294,7 @@ def test_the_process_starts_with_the_first_training(qtbot, make_controller):
     c = make_controller(trainer="process")
     lazy = RunController(trainer="process")
     try:
-        assert lazy._process_worker is None  # a window that never trains starts no process
+        assert lazy._pacer.process_worker is None  # a window that never trains starts no process
         lazy.play()  # trains on the thread until the process is ready, then moves there
         qtbot.waitUntil(lambda: lazy.trainer == "process" and lazy.run.step_count > 100, timeout=20000)
         lazy.pause()
@@ -313,7 +313,7 @@ def test_a_lost_training_process_falls_back_to_the_thread(qtbot, make_controller
     c.status_reported.connect(messages.append)
     c.play()
     qtbot.waitUntil(lambda: c.run.step_count > 50, timeout=10000)
-    c._process_worker._process.kill()
+    c._pacer.process_worker._process.kill()
     qtbot.waitUntil(lambda: c.trainer == "thread" and not c.busy, timeout=10000)
     assert c.state == "paused"
     assert any("training process" in m for m in messages)
