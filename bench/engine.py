@@ -2,7 +2,7 @@
 CPU when it is installed (same network and batch; training in float64 for both, the grid in
 float32 for both, as the window draws it).
 
-    python bench/engine.py [--seconds 2]
+    python bench/engine.py [--seconds 1] [--rounds 3]
 """
 from __future__ import annotations
 
@@ -103,7 +103,8 @@ def torch_grid_ms(cfg: RunConfig, repeats: int = 30) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=2.0, help="time per measurement")
+    parser.add_argument("--seconds", type=float, default=1.0, help="time per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="measurements per side (median reported)")
     args = parser.parse_args()
     try:
         import torch
@@ -117,8 +118,15 @@ def main() -> None:
     for net_name, net in NETWORKS.items():
         for batch_name, bs in BATCHES.items():
             cfg = RunConfig(**net, batch_size=bs)
-            ours = ours_updates_per_s(cfg, args.seconds)
-            theirs = torch_updates_per_s(cfg, args.seconds) if have_torch else float("nan")
+            # Rounds alternate between the two, and each side reports its median: a slow spell
+            # of this shared machine then lands on both or on neither.
+            ours_all, theirs_all = [], []
+            for _ in range(args.rounds):
+                ours_all.append(ours_updates_per_s(cfg, args.seconds))
+                if have_torch:
+                    theirs_all.append(torch_updates_per_s(cfg, args.seconds))
+            ours = statistics.median(ours_all)
+            theirs = statistics.median(theirs_all) if have_torch else float("nan")
             ratio = f"{ours / theirs:.1f}×" if have_torch else "–"
             t = f"{theirs:,.0f} updates/s" if have_torch else "–"
             print(f"| {net_name} | {batch_name} | {ours:,.0f} updates/s | {t} | {ratio} |")
