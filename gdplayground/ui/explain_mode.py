@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from ..engine import features as feature_names
 from ..engine.explain import StepPhases, phases, setup_of
 from . import colors
+from .display_names import OPTIMIZER_TITLES
 from .math_text import number_html
-from .step_inspector import OPTIMIZER_TITLES
 
 LOSS_WORDS = {
     "tanh_squared": "½(output − target)², the squared error",

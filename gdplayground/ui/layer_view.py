@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor, QFont, QHelpEvent, QImage, QMouseEvent, QPaint
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from . import colors
+from .display_names import OPTIMIZER_TITLES
 from .math_text import number_plain
-from .step_inspector import OPTIMIZER_TITLES
 
 PANELS = ("before", "grad", "update", "after")
 TITLES = {"before": "W old", "grad": "∂L/∂W", "update": "ΔW", "after": "W new"}

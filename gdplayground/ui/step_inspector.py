@@ -10,6 +10,9 @@ after the formula only where it is not.
 
 Passive: ``show_record`` gives it a run's record to show; it reads, never changes, the run. Every
 symbol and number is a link whose hover shows what the quantity means.
+
+This module lays the panel out and decides which lines break; the HTML itself comes from
+update_html, the names of weights and neurons from display_names.
 """
 from __future__ import annotations
 
@@ -17,72 +20,14 @@ import html
 from typing import Any, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QPalette, QResizeEvent, QTextDocument
-from PySide6.QtWidgets import (
-    QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QTextBrowser, QToolTip, QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCursor, QResizeEvent, QTextDocument
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QStyle, QToolTip, QVBoxLayout, QWidget
 
-from ..engine import features as feature_names
-from ..engine.explain import Explanation, GradientCheck, Term, check_record, explain_record, setup_of, tokens
+from ..engine.explain import Explanation, GradientCheck, check_record, explain_record, setup_of
 from ..engine.training import Setup, StepRecord
-from .math_text import MINUS, markup_html, number_html, number_plain
-
-OPTIMIZER_TITLES = {
-    "gd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov momentum",
-    "rmsprop": "RMSprop", "adam": "Adam", "adamax": "Adamax", "adagrad": "Adagrad", "adadelta": "Adadelta",
-}
-ROW_GAP = 4  # pixels above each line of the rule
-AGREE = 1e-6  # relative difference below which backprop and the finite difference agree
-CLOSE = 1e-3  # a kink (ReLU at 0, L1 at 0) or rounding; above this they differ
-
-
-def describe_param(name: str, position: Sequence[int], sizes: Sequence[int], features: Sequence[str]) -> str:
-    """'W2[1, 0]: from neuron 2 of layer 1 to neuron 1 of layer 2' (people count from 1)."""
-    layer = int(name[1:])
-    head = f"{name}[{', '.join(str(int(p)) for p in position)}]"
-    if name.startswith("W"):
-        i, j = position
-        return f"{head}: from {neuron_name(layer - 1, i, sizes, features)} to {neuron_name(layer, j, sizes, features)}"
-    return f"{head}: bias of {neuron_name(layer, position[0], sizes, features)}"
-
-
-def neuron_name(layer: int, index: int, sizes: Sequence[int], features: Sequence[str]) -> str:
-    if layer == 0:
-        name = features[index] if index < len(features) else f"input {index + 1}"
-        return f"input {feature_names.LABELS.get(name, name)}"
-    if layer == len(sizes) - 1:
-        return "the output" if sizes[-1] == 1 else f"output {index + 1}"
-    return f"neuron {index + 1} of layer {layer}"
-
-
-class MathView(QTextBrowser):
-    """Rich text with hoverable links, laid out once per change (a QLabel with the same text
-    re-lays it out for every size query: measured 3 to 10 times slower). ``text()`` is the
-    HTML last given; ``link_hovered(str)`` carries the link under the mouse ("" when none)."""
-
-    link_hovered = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._html = ""
-        self.setOpenLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.viewport().setAutoFillBackground(False)  # the panel's background, in either palette
-        self.document().setDocumentMargin(2)
-        self.highlighted.connect(lambda url: self.link_hovered.emit(url.toString()))
-
-    def setText(self, html_text: str) -> None:
-        self._html = html_text
-        self.setHtml(html_text)
-
-    def text(self) -> str:
-        return self._html
-
-    def content_height(self) -> int:
-        self.document().setTextWidth(self.viewport().width())
-        return int(self.document().size().height()) + 2 * self.frameWidth() + 2
+from .display_names import describe_param, neuron_name
+from .math_view import MathView, natural_widths
+from .update_html import TermHtml, check_html, given_html, line_parts, result_html, rule_html, term_tip, title_html
 
 
 class StepInspector(QWidget):
@@ -110,7 +55,7 @@ class StepInspector(QWidget):
         self._title_width = self._result_width = 0.0  # the title's and its result's on one line
         self._title_broken = False
         self._fitted: tuple = ()  # what the minimum height was last fitted to
-        self._html = _Html(self.palette())
+        self._html = TermHtml(self.palette())
         self._parts: list[tuple[str, str, str]] = []  # per line of the rule: symbol, formula, numbers
         self._building = False
         self._build()
@@ -228,7 +173,7 @@ class StepInspector(QWidget):
             return None
         index = run.network.layout.index(self._name, self._position)
         result = check_record(run, rec, index, setup=self._setup)
-        self._show_check(_check_html(result))
+        self._show_check(check_html(result))
         self.gradient_checked.emit(result)
         return result
 
@@ -361,11 +306,11 @@ class StepInspector(QWidget):
     def _render(self) -> None:
         e = self._explanation
         assert e is not None and self._record is not None
-        self._tips = {t.key: _tip(t) for t in e.given + e.constants + e.terms}
+        self._tips = {t.key: term_tip(t) for t in e.given + e.constants + e.terms}
         self.title.setToolTip(describe_param(self._name, self._position, self._sizes, self._features))
         self.subtitle.setText(e.summary)
-        self._html = _Html(self.palette())
-        self._parts = [self._line_parts(e, t) for t in e.terms]
+        self._html = TermHtml(self.palette())
+        self._parts = [line_parts(self._html, e, t) for t in e.terms]
         self._measure(e)
         self._broken, self._title_broken = self._lines_to_break(), self._title_to_break()
         self._paint_text()
@@ -377,73 +322,25 @@ class StepInspector(QWidget):
         assert e is not None
         bar = self.math.verticalScrollBar().value()
         self.title.setText(self._title_html(e, self._title_broken))
-        self.math.setText(self._given_html(e) + self._rule_html(e))
+        self.math.setText(given_html(self._html, e) + rule_html(e.terms, self._parts, self._broken))
         self.math.verticalScrollBar().setValue(bar)  # a re-layout keeps the reader's place
         self._fit_height()
 
-    def _title_html(self, e: Explanation, broken: bool = False, result_only: bool = False) -> str:
-        rec, h = self._record, self._html
-        n = len(rec.batch)
-        batch = "the whole training set" if n == len(self._setup.y) else f"a batch of {n} example" + ("" if n == 1 else "s")
-        dw = e.lookup("dw")
-        sign = "+" if dw.value > 0 else ""
-        # a very narrow panel may break the result before "(Δw" only
-        result = (f"<b>{self._short_name().replace(' ', '&nbsp;')}:&nbsp;{h.num(e.lookup('w_old'))}&nbsp;→&nbsp;"
-                  f"{h.num(e.terms[-1])}</b> &nbsp;(Δw&nbsp;=&nbsp;{sign}{h.num(dw)})")
-        if result_only:
-            return result
-        context = f"update {rec.step} &nbsp;·&nbsp; {batch}".replace(" ", "&nbsp;")
-        # the context on a line of its own when both do not fit, rather than broken anywhere
-        gap = "<br>" if broken else "&nbsp;&nbsp;·&nbsp; "
-        return f"{result}{gap}<span style='color:{h.dim}'>{context}</span>"
-
-    def _given_html(self, e: Explanation) -> str:
-        h = self._html
-
-        def given_row(caption: str, terms: Sequence[Term]) -> str:
-            items = "&nbsp;&nbsp;&nbsp; ".join(f"{h.sym(t)}&nbsp;=&nbsp;{h.num(t)}" for t in terms)
-            return f"<tr><td style='color:{h.dim}; padding-right:10px'>{caption}</td><td>{items}</td></tr>"
-
-        head = [t for t in e.given if t.key in ("w_old", "g", "lr", "t")]
-        old = [t for t in e.given if t not in head]
-        given = [given_row("this update", head)]
-        if old:
-            given.append(given_row("from before", old))
-        if e.constants:
-            given.append(given_row("settings", e.constants))
-        return f"<table cellspacing='0' cellpadding='1'>{''.join(given)}</table>"
-
-    def _line_parts(self, e: Explanation, term: Term) -> tuple[str, str, str]:
-        """Symbol, formula and "= numbers = value" of one line of the rule, as HTML."""
-        h = self._html
-        symbolic = _linked(term.rule, e, h.link, numbers=False)  # each symbol a link, like the numbers
-        filled = _linked(term.rule, e, h.link, numbers=True)
-        value = f"<b>{h.num(term)}</b>" if term.key in ("dw", "w_new") else h.num(term)
-        warn = "" if term.agrees else f" <span style='color:#d03030'>≠ recorded {number_html(term.recorded or 0.0)}</span>"
-        return h.sym(term), symbolic, f"=&nbsp;{filled}&nbsp;=&nbsp;{value}{warn}"
-
-    def _rule_html(self, e: Explanation) -> str:
-        rows = []
-        pad = f"padding-top:{ROW_GAP}px"
-        for term, (sym, symbolic, rest) in zip(e.terms, self._parts):
-            head = f"<tr><td align='right' style='{pad}'>{sym}</td><td style='{pad}'>&nbsp;=&nbsp;</td>"
-            if term.key in self._broken:
-                rows.append(f"{head}<td style='{pad}'>{symbolic}</td></tr><tr><td></td><td></td><td>{rest}</td></tr>")
-            else:
-                rows.append(f"{head}<td style='{pad}'>{symbolic}&nbsp;{rest}</td></tr>")
-        return f"<table cellspacing='0' cellpadding='0' style='margin-top:2px'>{''.join(rows)}</table>"
+    def _title_html(self, e: Explanation, broken: bool = False) -> str:
+        assert self._record is not None and self._setup is not None
+        return title_html(self._html, e, self._short_name(), self._record, len(self._setup.y), broken)
 
     # -- one line or two ----------------------------------------------------------------------
     def _measure(self, e: Explanation) -> None:
         """Each line's width on one line (symbol column included), and the title's."""
-        parts, title = self._parts, [self._title_html(e), self._title_html(e, result_only=True)]
+        parts, title = self._parts, [self._title_html(e), result_html(self._html, e, self._short_name())]
         same_font = self.title.font() == self.math.font()  # then one document measures all
-        widths = _natural_widths([f"{sym}&nbsp;=&nbsp;" for sym, _, _ in parts]
+        widths = natural_widths([f"{sym}&nbsp;=&nbsp;" for sym, _, _ in parts]
                                  + [f"{symbolic}&nbsp;{rest}" for _, symbolic, rest in parts]
                                  + (title if same_font else []), self.math.font())
         symbols = max(widths[: len(parts)])
         self._widths = {t.key: symbols + w for t, w in zip(e.terms, widths[len(parts): 2 * len(parts)])}
-        self._title_width, self._result_width = widths[-2:] if same_font else _natural_widths(title, self.title.font())
+        self._title_width, self._result_width = widths[-2:] if same_font else natural_widths(title, self.title.font())
 
     def _title_to_break(self) -> bool:
         return self._title_width > self.math.width() - 2  # the title is as wide as the rule's box
@@ -500,90 +397,4 @@ class StepInspector(QWidget):
         return self._tips.get(key, "")
 
 
-class _Html:
-    """Symbols and numbers as hoverable links, in one palette's colours."""
-
-    def __init__(self, palette: QPalette) -> None:
-        text, window = palette.color(QPalette.ColorRole.WindowText), palette.color(QPalette.ColorRole.Window)
-        self.link = f"color:{text.name()}; text-decoration:none"
-        self.dim = _blend(text, window, 0.6)
-
-    def sym(self, term: Term) -> str:
-        return f"<a href='q:{term.key}' style='{self.link}'><i>{markup_html(term.symbol)}</i></a>"
-
-    def num(self, term: Term) -> str:
-        return f"<a href='q:{term.key}' style='{self.link}'>{number_html(term.value, _digits(term.key))}</a>"
-
-
-def _linked(markup: str, e: Explanation, link: str, numbers: bool) -> str:
-    """Rule markup with each {key} replaced by its symbol or number, each a hoverable link."""
-    out = []
-    for text, key, operand, powered in tokens(markup):
-        if key is None:
-            out.append(markup_html(text))
-            continue
-        term = e.lookup(key)
-        if numbers:
-            inner = number_html(term.value, _digits(key))
-            if (term.value < 0 and operand) or (powered and "<sup>" in inner):
-                inner = f"({inner})"
-        else:
-            inner = f"<i>{markup_html(term.symbol)}</i>"
-            inner = f"({inner})" if " " in term.symbol and text != markup else inner
-        out.append(f"<a href='q:{key}' style='{link}'>{inner}</a>")
-    return "".join(out)
-
-
-def _natural_widths(pieces: Sequence[str], font: QFont) -> list[float]:
-    """The width of each piece of rich text (no <br> or block inside) laid out on one line;
-    one document for all of them, as each document costs more than its lines."""
-    doc = QTextDocument()
-    doc.setDefaultFont(font)
-    doc.setDocumentMargin(0)
-    doc.setHtml("".join(f"<p style='margin:0'>{piece}</p>" for piece in pieces))
-    doc.size()  # lays the document out (it waits until asked)
-    widths = []
-    block = doc.begin()
-    while block.isValid():
-        layout = block.layout()
-        widths.append(max((layout.lineAt(i).naturalTextWidth() for i in range(layout.lineCount())), default=0.0))
-        block = block.next()
-    return widths
-
-
-def _digits(key: str) -> int:
-    # weights get six digits so that w_old and w_new differ visibly even for a tiny Δw
-    return 6 if key in ("w_old", "w_new") else 4
-
-
-def _blend(fg: QColor, bg: QColor, share: float) -> str:
-    """A colour ``share`` of the way from ``bg`` to ``fg``: secondary text, legible in both palettes."""
-    mix = [round(share * a + (1 - share) * b) for a, b in zip(fg.getRgb()[:3], bg.getRgb()[:3])]
-    return QColor(*mix).name()
-
-
-def _tip(term: Term) -> str:
-    return f"{term.tip}\n= {term.value!r}"
-
-
-def _check_html(c: GradientCheck) -> str:
-    if c.rel_diff < AGREE:
-        verdict = "✓ they agree"
-    elif c.rel_diff < CLOSE:
-        verdict = "close: a kink nearby (ReLU or L1 at 0) or rounding"
-    else:
-        verdict = "they differ: is this weight at a kink (ReLU at 0)?"
-    if max(abs(c.backprop), abs(c.numeric)) < 1e-9:
-        verdict = "both ≈ 0: the loss barely depends on this weight here"
-    def cell(x: float) -> str:
-        return f"<td style='font-family:monospace' align='right'>{f'{x: #.9g}'.replace('-', MINUS)}</td>"
-
-    return (
-        "<table cellspacing='0' cellpadding='0'>"
-        f"<tr><td>backprop&nbsp;</td>{cell(c.backprop)}</tr>"
-        f"<tr><td>finite difference (h = {number_html(c.h)})&nbsp;</td>{cell(c.numeric)}</tr>"
-        f"</table>relative difference {number_html(c.rel_diff, 2)}: {verdict}"
-    )
-
-
-__all__ = ["StepInspector", "describe_param", "neuron_name", "number_plain"]
+__all__ = ["StepInspector"]

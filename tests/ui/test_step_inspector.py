@@ -7,7 +7,9 @@ from PySide6.QtWidgets import QApplication
 from PySide6.QtGui import QColor, QPalette
 
 from gdplayground import Run, RunConfig
-from gdplayground.ui.step_inspector import StepInspector, describe_param, number_plain
+from gdplayground.ui.display_names import describe_param
+from gdplayground.ui.math_text import number_plain
+from gdplayground.ui.step_inspector import StepInspector
 
 CFG = RunConfig(points=100, hidden=(4, 2), batch_size=10)
 
