@@ -4,8 +4,8 @@
 #ifndef AppVersion
   #define AppVersion "0.0.0"
 #endif
-#ifndef SourceDir
-  #define SourceDir "..\..\build\windows\dist\gdplayground"
+#ifndef BundleDir
+  #define BundleDir "..\..\build\windows\dist\gdplayground"
 #endif
 #ifndef OutputDir
   #define OutputDir "..\..\dist"
@@ -37,18 +37,31 @@ Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
 CloseApplications=yes
+ChangesAssociations=yes
 ; Uninstall removes exactly what was installed (no wildcard delete of {app}: a user may have
 ; chosen a folder that holds other files).
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 
+[InstallDelete]
+; An update replaces the whole bundle: a file the new version no longer has (an old Qt plugin)
+; must not stay behind to be loaded. _internal is the bundle's own folder.
+Type: filesandordirs; Name: "{app}\_internal"
+
 [Files]
-Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{autoprograms}\GD Playground"; Filename: "{app}\gdplayground.exe"; Comment: "Watch and control gradient descent"
 Name: "{autodesktop}\GD Playground"; Filename: "{app}\gdplayground.exe"; Tasks: desktopicon
+
+[Registry]
+; "Open with" for .json files: experiments are .gdp.json, and Windows goes by the last extension
+; only, so the app is offered, not made the default (as on macOS).
+Root: HKA; Subkey: "Software\Classes\.json\OpenWithProgids"; ValueType: string; ValueName: "GDPlayground.Experiment"; ValueData: ""; Flags: uninsdeletevalue
+Root: HKA; Subkey: "Software\Classes\GDPlayground.Experiment"; ValueType: string; ValueName: ""; ValueData: "GD Playground experiment"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\GDPlayground.Experiment\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\gdplayground.exe"" ""%1"""
 
 [Run]
 Filename: "{app}\gdplayground.exe"; Description: "{cm:LaunchProgram,GD Playground}"; Flags: nowait postinstall skipifsilent
