@@ -9,7 +9,6 @@ columns the neurons it goes to (the engine's W_l[i, j]).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal

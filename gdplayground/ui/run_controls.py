@@ -8,7 +8,7 @@ from typing import Mapping
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
-    QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolButton, QVBoxLayout, QWidget,
+    QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QSlider, QStyle, QToolButton, QWidget,
 )
 
 SPEED_STOPS: tuple[tuple[float, str], ...] = (

@@ -155,7 +155,7 @@ class StepThrough(QObject):
             self.controller.refresh()
 
     def _paint(self, force_panels: bool) -> None:
-        c, run, d = self.controller, self.controller.run, self.dock
+        run, d = self.controller.run, self.dock
         head = run.step_count
         shown = self.viewed if self.viewed is not None else head
         d.timeline.set_range(head, shown)
