@@ -9,7 +9,7 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -38,8 +38,23 @@ def app_icon() -> QIcon:
     return QIcon.fromTheme("gdplayground")
 
 
+class Application(QApplication):
+    """The application object; it also passes on the system's request to open a file (macOS
+    sends Finder's "Open With" to the application, not as an argument) as a signal."""
+
+    file_open_requested = Signal(str)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen:
+            path = event.file() or event.url().toLocalFile()
+            if path:
+                self.file_open_requested.emit(path)
+                return True
+        return super().event(event)
+
+
 def make_application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance() or Application(sys.argv[:1])
     app.setApplicationName("gdplayground")
     app.setOrganizationName("gdplayground")
     app.setApplicationVersion(__version__)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QDockWidget, QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from ..engine import datasets
 from ..engine.config import RunConfig
@@ -120,6 +120,10 @@ class FileActions(QObject):
         self.dock.hide()
         w.setAcceptDrops(True)
         w.installEventFilter(self)
+        # macOS hands a file opened from Finder to the application object, not to a window
+        requests = getattr(QApplication.instance(), "file_open_requested", None)
+        if requests is not None:
+            requests.connect(self._open_requested)  # a method: disconnected when this goes
         c = self.controller
         for signal in (c.stepped, c.config_changed, c.run_reset):
             signal.connect(self._show_title)
@@ -273,6 +277,12 @@ class FileActions(QObject):
         return False
 
     # -- helpers ----------------------------------------------------------------------------------
+    def _open_requested(self, path: str) -> None:
+        if not self.window.isVisible():  # closed: its replacement (if any) takes the file
+            return
+        self.window.raise_()
+        self.open_path(path)  # asks first about unsaved work; says why if refused
+
     @staticmethod
     def _dropped_file(event: QEvent) -> Path | None:
         mime = event.mimeData()

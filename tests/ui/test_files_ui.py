@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl, Signal, QObject, QPoint
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFileOpenEvent, QImage
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QComboBox, QFormLayout, QLabel, QMainWindow, QMessageBox, QWidget
 
@@ -222,6 +222,16 @@ def test_dropping_an_experiment_file_opens_it(window, tmp_path):
     assert window.controller.config.dataset == "xor" and window.controller.config.hidden == (4,)
     assert window.file_actions.path is None  # a preset opens as an untitled copy
     assert window.windowTitle().startswith("Untitled")
+
+
+def test_a_file_the_system_asks_to_open_is_opened(window, tmp_path):
+    """macOS sends Finder's "Open With" to the application object as a FileOpen event."""
+    path = PRESETS / "05-xor-one-hidden-layer.gdp.json"
+    window.show()
+    app = QApplication.instance()
+    assert hasattr(app, "file_open_requested")  # the app's own QApplication (tests/conftest.py)
+    QApplication.sendEvent(app, QFileOpenEvent(str(path)))
+    assert window.controller.config.dataset == "xor" and window.controller.config.hidden == (4,)
 
 
 # -- drawing points ----------------------------------------------------------------------------------
