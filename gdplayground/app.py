@@ -77,10 +77,17 @@ def _initial_config(args: argparse.Namespace) -> tuple[RunConfig | None, str | N
 
 
 def _close_on_interrupt(window) -> None:
-    """Ctrl+C in the terminal closes the window as its close button would (asking about unsaved
-    work) instead of a traceback. Python runs signal handlers only between bytecodes, so a
-    timer wakes the interpreter while Qt waits for events."""
-    signal.signal(signal.SIGINT, lambda *_: window.close())
+    """Ctrl+C in the terminal, or a request to end (SIGTERM, as at logout), closes the window as
+    its close button would (asking about unsaved work, stopping the training process) instead
+    of a traceback or an abrupt end. Python runs signal handlers only between bytecodes, so a
+    timer wakes the interpreter while Qt waits for events. The close is queued: a signal that
+    comes before the event loop runs must not close the window before the loop can end."""
+    def close(*_) -> None:
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGINT, close)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, close)
     timer = QTimer(window)
     timer.timeout.connect(lambda: None)
     timer.start(250)

@@ -100,6 +100,8 @@ def child_main(commands, results, stop) -> None:
             data = request.data if request.data is not None else data
             run = _prepare(run, request, data)
             _train(run, request, results, stop)
+        except (BrokenPipeError, ConnectionResetError, EOFError):
+            return  # the window is gone (killed, not closed): nobody to report to
         except Exception:  # report, do not die: the window falls back to training itself
             results.send(Chunk(np.empty(0), None, None, traceback.format_exc(limit=6), time.perf_counter() - started))
 

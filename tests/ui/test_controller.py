@@ -329,3 +329,52 @@ def test_speed_stops_cover_watching_to_flat_out():
     from gdplayground.ui.controller import SPEEDS
 
     assert SPEEDS[0] == 1.0 and math.isinf(SPEEDS[-1])
+
+
+class _WindowGone:
+    """The results pipe of a window that was killed: 'ready' went through, then nothing does."""
+
+    def send(self, item) -> None:
+        if item != "ready":
+            raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_the_training_process_ends_quietly_when_the_window_is_gone(monkeypatch):
+    import threading
+
+    from gdplayground.ui import training_process
+
+    monkeypatch.setattr(training_process, "_yield_to_the_window", lambda: None)  # keep this process's priority
+    run = Run(RunConfig())
+    request = training_process.TrainRequest(run.config, run.data, run.state, 5000, None)
+    commands = iter([request, None])
+    # returns instead of raising (a traceback on the terminal) when it cannot report
+    training_process.child_main(type("Commands", (), {"recv": lambda self: next(commands)})(), _WindowGone(),
+                                threading.Event())
+
+
+def _catches(pid: int, signum: int) -> bool:
+    """Whether process ``pid`` has a handler for ``signum`` (Linux: SigCgt in /proc/PID/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigCgt:"):
+            return bool(int(line.split()[1], 16) >> (signum - 1) & 1)
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc to know when the app is up")
+def test_a_request_to_end_closes_the_window_cleanly(tmp_path):
+    """SIGTERM (logout, kill) ends the app as its close button does: exit 0, nothing printed."""
+    import signal
+
+    preset = ROOT / "resources" / "presets" / "05-xor-one-hidden-layer.gdp.json"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)}
+    app = subprocess.Popen([sys.executable, "-m", "gdplayground", "--config", str(preset)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not _catches(app.pid, signal.SIGTERM):  # until the app has set up its handler
+        assert app.poll() is None and time.monotonic() < deadline, app.communicate()[1]
+        time.sleep(0.1)
+    app.send_signal(signal.SIGTERM)
+    out, err = app.communicate(timeout=30)
+    assert app.returncode == 0, err
+    assert [line for line in err.splitlines() if "propagateSizeHints" not in line] == []
