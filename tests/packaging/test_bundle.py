@@ -66,7 +66,9 @@ def _looks_like_the_window(png: Path) -> None:
     from PySide6.QtGui import QColor, QImage
     from PySide6.QtWidgets import QApplication
 
-    QApplication.instance() or QApplication([])
+    from gdplayground.app import Application  # the class every test runs in (tests/conftest.py)
+
+    QApplication.instance() or Application([])
     image = QImage(str(png))
     assert image.width() >= 1280 and image.height() == 800, (image.width(), image.height())
     colours = {image.pixel(x, y) for x in range(0, image.width(), 7) for y in range(0, image.height(), 7)}
