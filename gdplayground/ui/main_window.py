@@ -1,25 +1,21 @@
-"""The main window: layout, menus and actions; it wires the panels to the controller and repaints
-them when the controller says the run is ready to be read (``frame_ready``)."""
+"""The main window: it builds the panels, wires them to the controller and repaints them when
+the controller says the run is ready to be read (``frame_ready``). Its menus are made in
+window_menus, its layout pieces live in window_layout, and what it remembers between sessions
+in window_state."""
 from __future__ import annotations
 
-import logging
-import math
 import time
+from functools import partial
 
 import numpy as np
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
-from PySide6.QtWidgets import (
-    QApplication, QLabel, QMainWindow, QMessageBox, QScrollArea, QSplitter, QToolBar, QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QScrollArea, QSplitter, QToolBar, QVBoxLayout, QWidget
 
-from .. import __version__
 from ..engine import features as feature_names
 from ..engine.config import RunConfig
 from ..engine.run import grid_points
-from ..experiment import CUSTOM, ExperimentError, config_from_text, config_to_json
 from . import colors
 from .banner import DivergenceBanner
 from .boundary_plot import BoundaryPlot
@@ -33,17 +29,10 @@ from .neuron_images import neuron_image, neuron_images
 from .palette import apply_palette
 from .quick_settings import QuickSettings
 from .run_controls import RunControls
+from .window_layout import RightColumn, fit_bottom_dock, set_default_sizes, titled
+from .window_menus import build_menus, make_action, show_about, show_shortcuts
+from .window_state import remembered_config, restore_docks, restore_window, save_window
 
-log = logging.getLogger(__name__)
-
-SHORTCUTS = (
-    ("Space", "Play / Pause"),
-    ("→", "Step: exactly one update"),
-    ("Shift+→", "Step to the end of the epoch"),
-    ("R", "Reset: start again from update 0"),
-    ("Ctrl+Q", "Quit"),
-)
-_VIEW_OPTIONS = ("log_scale", "show_test", "discretize", "colorblind", "dark")
 _SLOW_ENOUGH_TO_SHOW_BATCH = 30.0  # updates/s; faster, the batch rings would only flicker
 # The network view and the output heatmap are the costly panels (measured with the 6x8 network:
 # painting the network view ~11 ms, the 100x100 output ~7 ms). While training fast, each is
@@ -62,20 +51,20 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("gdplayground")
         if icon is not None:
             self.setWindowIcon(icon)
-        self.controller = RunController(config or self._remembered_config() or RunConfig(), self)
+        self.controller = RunController(config or remembered_config(settings) or RunConfig(), self)
         self._hovered: tuple[int, int] | None = None
         self._network_shown = self._output_shown = 0.0
         self._rate = (time.perf_counter(), 0, 0.0)  # (time, update count, updates/s) for the status bar
         self._build_panels()
         self._build_actions()
-        self._build_menus()
+        build_menus(self)
         self._build_layout()
         self._connect()
-        self._restore()
+        self._sizes_restored = restore_window(self)  # False: showEvent sets default sizes
         self._show_config(self.controller.config)
         self._on_run_reset()
         self.inspector_dock = install_inspector(self, self.controller)  # inspector, timeline, explain mode
-        self._restore_docks()
+        self._docks_restored = restore_docks(self)
 
     # -- building ------------------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -93,45 +82,21 @@ class MainWindow(QMainWindow):
         self.state_label.setFixedWidth(self.state_label.fontMetrics().horizontalAdvance("Training: 000,000 updates/s") + 8)
         self.statusBar().addPermanentWidget(self.state_label)
 
-    def _action(self, text: str, shortcut: str | QKeySequence | None, slot, tip: str = "", checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.setCheckable(checkable)
-        (action.toggled if checkable else action.triggered).connect(slot)
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
-
     def _build_actions(self) -> None:
         c = self.controller
-        self.quit_action = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        self.play_action = self._action("&Play", "Space", c.toggle_play, "Train continuously, or pause")
-        self.step_action = self._action("&Step", "Right", c.step, "Exactly one update")
-        self.epoch_action = self._action("Step &epoch", "Shift+Right", c.step_epoch, "Train to the end of this epoch")
-        self.reset_action = self._action("&Reset", "R", c.reset, "Start again from update 0")
-        self.log_action = self._action("&Log-scale loss", None, self._set_log_scale, checkable=True)
-        self.test_action = self._action("Show &test points", None, self._set_show_test, checkable=True)
-        self.discretize_action = self._action("&Discretize output", None, self._set_discretize, checkable=True)
-        self.colorblind_action = self._action("&Colour-blind colours", None, self._set_colorblind, checkable=True)
-        self.dark_action = self._action("D&ark palette", None, self._set_dark, checkable=True)
-        self.shortcuts_action = self._action("&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, self._show_shortcuts)
-        self.about_action = self._action("&About gdplayground", None, self._show_about)
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
-        self.file_menu.addAction(self.quit_action)
-        self.run_menu = bar.addMenu("&Run")
-        for a in (self.play_action, self.step_action, self.epoch_action, None, self.reset_action):
-            self.run_menu.addSeparator() if a is None else self.run_menu.addAction(a)
-        self.view_menu = bar.addMenu("&View")
-        for a in (self.log_action, self.test_action, self.discretize_action, None, self.colorblind_action, self.dark_action):
-            self.view_menu.addSeparator() if a is None else self.view_menu.addAction(a)
-        self.help_menu = bar.addMenu("&Help")
-        self.help_menu.addAction(self.shortcuts_action)
-        self.help_menu.addAction(self.about_action)
+        act = partial(make_action, self)
+        self.quit_action = act("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.play_action = act("&Play", "Space", c.toggle_play, "Train continuously, or pause")
+        self.step_action = act("&Step", "Right", c.step, "Exactly one update")
+        self.epoch_action = act("Step &epoch", "Shift+Right", c.step_epoch, "Train to the end of this epoch")
+        self.reset_action = act("&Reset", "R", c.reset, "Start again from update 0")
+        self.log_action = act("&Log-scale loss", None, self._set_log_scale, checkable=True)
+        self.test_action = act("Show &test points", None, self._set_show_test, checkable=True)
+        self.discretize_action = act("&Discretize output", None, self._set_discretize, checkable=True)
+        self.colorblind_action = act("&Colour-blind colours", None, self._set_colorblind, checkable=True)
+        self.dark_action = act("D&ark palette", None, self._set_dark, checkable=True)
+        self.shortcuts_action = act("&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents, lambda: show_shortcuts(self))
+        self.about_action = act("&About gdplayground", None, lambda: show_about(self))
 
     def _build_layout(self) -> None:
         toolbar = QToolBar("Run", self)
@@ -155,12 +120,12 @@ class MainWindow(QMainWindow):
         self.network_view.setMinimumWidth(340)  # at 1280 px and below the output plot needs the room
         self.network_view.setMinimumHeight(320)  # with the inspector dock, a 768 px screen must do
 
-        right = _RightColumn(_titled("Output", self.boundary_plot, self), _titled("Loss", self.loss_plot, self), self)
+        right = RightColumn(titled("Output", self.boundary_plot, self), titled("Loss", self.loss_plot, self), self)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(scroll)
-        self.splitter.addWidget(_titled("Network", self.network_view, self))
+        self.splitter.addWidget(titled("Network", self.network_view, self))
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
@@ -175,13 +140,6 @@ class MainWindow(QMainWindow):
         column.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self.resize(1280, 800)
-        self._sizes_restored = False
-
-    def _default_sizes(self) -> None:
-        width = max(self.width(), 900)
-        side = max(360, min(640, width * 3 // 10))
-        left = max(300, self.splitter.widget(0).minimumWidth())
-        self.splitter.setSizes([left, width - left - side, side])
 
     def _connect(self) -> None:
         c = self.controller
@@ -209,72 +167,6 @@ class MainWindow(QMainWindow):
         c.diverged.connect(lambda reason: self.banner.show_divergence(reason, c.suggested_lr()))
         c.status_reported.connect(lambda text: self.statusBar().showMessage(text, 8000))
         c.failed.connect(self._on_failed)
-
-    # -- settings ------------------------------------------------------------------------------
-    def _remembered_config(self) -> RunConfig | None:
-        if self.settings is None:
-            return None
-        text = self.settings.value("run/config")
-        if not text:
-            return None
-        try:
-            config = config_from_text(str(text))
-        except (ExperimentError, ValueError) as exc:
-            log.warning("ignoring the remembered configuration: %s", exc)
-            return None
-        # drawn or imported points live in experiment files, not in the settings
-        return config.replace(dataset=RunConfig().dataset) if config.dataset == CUSTOM else config
-
-    def _restore(self) -> None:
-        s = self.settings
-        defaults = {"log_scale": False, "show_test": False, "discretize": False, "colorblind": False, "dark": False}
-        values = {k: _as_bool(s.value(f"view/{k}", v)) if s is not None else v for k, v in defaults.items()}
-        for key, action in zip(_VIEW_OPTIONS, (self.log_action, self.test_action, self.discretize_action, self.colorblind_action, self.dark_action)):
-            action.setChecked(values[key])
-            action.toggled.emit(values[key])  # apply even when the value is the default
-        if s is None:
-            return
-        speed = s.value("run/speed")
-        if speed is not None:
-            try:
-                self.run_controls.set_speed(float(speed))
-                self._set_speed(self.run_controls.speed())
-            except (TypeError, ValueError):
-                pass
-        geometry = s.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        state = s.value("window/splitter")
-        if isinstance(state, QByteArray):
-            self._sizes_restored = self.splitter.restoreState(state)
-
-    def _restore_docks(self) -> None:
-        """Docks and toolbars as the student left them (after every dock has been added)."""
-        state = self.settings.value("window/state") if self.settings is not None else None
-        self._docks_restored = isinstance(state, QByteArray) and not state.isEmpty() and self.restoreState(state)
-
-    def _fit_docks(self) -> None:
-        """On a short screen the bottom dock may take at most a quarter of the window: the
-        network and the plots come first."""
-        dock = getattr(self, "inspector_dock", None)
-        if dock is None or getattr(self, "_docks_restored", False) or not dock.isVisible():
-            return
-        limit = self.height() // 4
-        if dock.height() > limit:
-            self.resizeDocks([dock], [max(limit, dock.minimumSizeHint().height())], Qt.Orientation.Vertical)
-
-    def _save(self) -> None:
-        s = self.settings
-        if s is None:
-            return
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
-        s.setValue("window/splitter", self.splitter.saveState())
-        s.setValue("run/config", config_to_json(self.controller.config))
-        s.setValue("run/speed", "inf" if math.isinf(self.controller.speed) else self.controller.speed)
-        for key, action in zip(_VIEW_OPTIONS, (self.log_action, self.test_action, self.discretize_action, self.colorblind_action, self.dark_action)):
-            s.setValue(f"view/{key}", action.isChecked())
-        s.sync()
 
     # -- events from the controller ----------------------------------------------------------------
     def _repaint(self) -> None:
@@ -444,22 +336,6 @@ class MainWindow(QMainWindow):
         if app is not None:
             apply_palette(app, dark=on)
 
-    def _show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td style='padding-right:16px'><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
-        text = (f"<h3>Keyboard shortcuts</h3><table>{rows}</table><p>While a text field has the keyboard "
-                "focus, keys go to it; click an empty spot of the window to give them back.</p>")
-        box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts", text, QMessageBox.StandardButton.Close, self)
-        box.setObjectName("shortcutsDialog")
-        box.open()
-
-    def _show_about(self) -> None:
-        QMessageBox.about(
-            self, "About gdplayground",
-            f"<h3>gdplayground {__version__}</h3><p>Watch and control gradient descent, one update at a time.</p>"
-            "<p>Every number comes from a small NumPy engine with hand-written backpropagation; "
-            "training runs on its own thread.</p><p>MIT licence.</p>",
-        )
-
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.UpdateRequest:  # the window paints what is dirty now
             started = time.perf_counter()
@@ -476,57 +352,16 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._sizes_restored:  # the splitter knows its real width only now
             self._sizes_restored = True
-            self._default_sizes()
-            self._fit_docks()
+            set_default_sizes(self.splitter, self.width())
+            if not getattr(self, "_docks_restored", False):  # a restored dock keeps its height
+                fit_bottom_dock(self, getattr(self, "inspector_dock", None))
             self.centralWidget().setFocus()  # not a text field: the shortcuts work from the start
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._save()
+        save_window(self)
         self.controller.shutdown()
         super().closeEvent(event)
-
-
-class _RightColumn(QWidget):
-    """The boundary plot on top, kept about square (its height follows the column's width: the
-    axes and colour bar take about as much width as the axis and title take height), and the
-    loss plot in the rest: LOSS_MIN, or 40 % of a short column."""
-
-    LOSS_MIN = 170
-
-    def __init__(self, top: QWidget, bottom: QWidget, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.top = top
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(top)
-        layout.addWidget(bottom, 1)
-        bottom.setMinimumHeight(100)
-
-    def minimumSizeHint(self) -> QSize:
-        # not the current fixed height of the plot: that follows the column and must not
-        # keep the window from shrinking
-        return QSize(260, 300)
-
-    def resizeEvent(self, event) -> None:
-        h = self.height()
-        self.top.setFixedHeight(int(max(160, min(self.width() - 40, max(h - self.LOSS_MIN, 0.6 * h)))))
-        super().resizeEvent(event)
-
-
-def _titled(title: str, widget: QWidget, parent: QWidget) -> QWidget:
-    box = QWidget(parent)
-    layout = QVBoxLayout(box)
-    layout.setContentsMargins(2, 2, 2, 2)
-    layout.setSpacing(2)
-    label = QLabel(title.upper(), box)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 0.9)
-    label.setFont(font)
-    layout.addWidget(label)
-    layout.addWidget(widget, 1)
-    return box
 
 
 def _grid_output(run, out: np.ndarray) -> np.ndarray:
@@ -541,11 +376,4 @@ def _grid_output(run, out: np.ndarray) -> np.ndarray:
 def _compact(acts: list[str]) -> str | tuple[str, ...]:
     """One name when all layers share it (the common case reads better in files)."""
     return acts[0] if acts and all(a == acts[0] for a in acts) else tuple(acts)
-
-
-def _as_bool(value) -> bool:
-    if isinstance(value, str):
-        return value.lower() in ("true", "1", "yes")
-    return bool(value)
-
 

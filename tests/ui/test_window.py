@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QToolButton, QW
 
 from gdplayground import RunConfig
 from gdplayground.experiment import config_to_json
-from gdplayground.ui.main_window import SHORTCUTS, MainWindow
+from gdplayground.ui.main_window import MainWindow
+from gdplayground.ui.window_menus import SHORTCUTS
 
 ROOT = Path(__file__).resolve().parents[2]
 DIVERGES = RunConfig(dataset="plane", activation="linear", lr=10.0)
