@@ -61,27 +61,28 @@ def conjugate_gradient(value: Callable[[Array], float], gradient: Callable[[Arra
     beta, restarted = 0.0, True
     prev_alpha, prev_slope = float(alpha0), None
     records: list[CGStep] = []
-    for t in range(1, steps + 1):
-        slope = float(g @ d)
-        if not slope < 0:  # not downhill (or at a stationary point): steepest descent again
-            d, beta, restarted, slope = -g, 0.0, True, float(-(g @ g))
-        if slope == 0:
-            alpha, f_new, evals = 0.0, f, 0
-        elif hessian is not None:
-            alpha, evals = line_search.exact_quadratic(g, d, hessian), 0
-        else:
-            trial = prev_alpha if prev_slope is None else prev_alpha * prev_slope / slope
-            alpha, f_new, evals = line_search.backtracking(value, theta, f, g, d, max(trial, 1e-12))
-        after = _frozen(theta + alpha * d)
-        if hessian is not None or slope == 0:
-            f_new, evals = float(value(after)), evals + 1
-        g_new = _frozen(gradient(after))
-        records.append(CGStep(t, theta, f, g, _frozen(d), alpha, beta, restarted, after, f_new, evals, 1))
-        gg = float(g @ g)
-        beta = max(0.0, float(g_new @ (g_new - g)) / gg) if gg > 0 else 0.0
-        restarted = beta == 0.0
-        if alpha > 0:
-            prev_alpha, prev_slope = alpha, slope
-        theta, f, g = after, f_new, g_new
-        d = -g + beta * d
+    with np.errstate(all="ignore"):  # an unbounded surface (the saddle) runs off to infinity
+        for t in range(1, steps + 1):
+            slope = float(g @ d)
+            if not slope < 0:  # not downhill (or at a stationary point): steepest descent again
+                d, beta, restarted, slope = -g, 0.0, True, float(-(g @ g))
+            if slope == 0:
+                alpha, f_new, evals = 0.0, f, 0
+            elif hessian is not None:
+                alpha, evals = line_search.exact_quadratic(g, d, hessian), 0
+            else:
+                trial = prev_alpha if prev_slope is None else prev_alpha * prev_slope / slope
+                alpha, f_new, evals = line_search.backtracking(value, theta, f, g, d, max(trial, 1e-12))
+            after = _frozen(theta + alpha * d)
+            if hessian is not None or slope == 0:
+                f_new, evals = float(value(after)), evals + 1
+            g_new = _frozen(gradient(after))
+            records.append(CGStep(t, theta, f, g, _frozen(d), alpha, beta, restarted, after, f_new, evals, 1))
+            gg = float(g @ g)
+            beta = max(0.0, float(g_new @ (g_new - g)) / gg) if gg > 0 else 0.0
+            restarted = beta == 0.0
+            if alpha > 0:
+                prev_alpha, prev_slope = alpha, slope
+            theta, f, g = after, f_new, g_new
+            d = -g + beta * d
     return records

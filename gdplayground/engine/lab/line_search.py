@@ -19,14 +19,29 @@ def exact_quadratic(grad: Array, direction: Array, hessian: Array) -> float:
 
 def backtracking(value: Callable[[Array], float], theta: Array, f0: float, grad: Array, direction: Array,
                  alpha0: float, *, c1: float = 1e-4, shrink: float = 0.5, max_tries: int = 60) -> tuple[float, float, int]:
-    """Armijo backtracking: halve α from ``alpha0`` until f(θ + αd) ≤ f(θ) + c1·α·gᵀd.
-    Returns (α, f at the accepted point, loss evaluations); α = 0 if no try succeeded."""
+    """Armijo backtracking: halve α from ``alpha0`` until f(θ + αd) ≤ f(θ) + c1·α·gᵀd; if the
+    first try is accepted, double α while that keeps lowering f (so a too-short first guess can
+    grow). Returns (α, f at the accepted point, loss evaluations); α = 0 if no try succeeded."""
     slope = float(grad @ direction)
+
+    def accepted(a: float) -> tuple[bool, float]:
+        with np.errstate(all="ignore"):
+            f = float(value(theta + a * direction))
+        return bool(np.isfinite(f) and f <= f0 + c1 * a * slope), f
+
     alpha = float(alpha0)
     for tries in range(1, max_tries + 1):
-        with np.errstate(all="ignore"):
-            f = float(value(theta + alpha * direction))
-        if np.isfinite(f) and f <= f0 + c1 * alpha * slope:
-            return alpha, f, tries
+        ok, f = accepted(alpha)
+        if ok:
+            break
         alpha *= shrink
-    return 0.0, f0, max_tries
+    else:
+        return 0.0, f0, max_tries
+    if tries == 1:
+        while tries < max_tries:
+            ok, f_more = accepted(2.0 * alpha)
+            tries += 1
+            if not (ok and f_more < f):
+                break
+            alpha, f = 2.0 * alpha, f_more
+    return alpha, f, tries
