@@ -174,6 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["train"]:
         return train_main(argv[1:])
+    if argv[:1] and argv[0] in ("surface", "race", "lr-find", "phase-map"):
+        from .lab_cli import main as lab_main  # the optimizer lab's commands
+
+        return lab_main(argv)
     args = app_parser().parse_args(argv)
     if args.self_test:
         from .self_test import run_checks

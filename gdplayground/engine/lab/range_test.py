@@ -77,20 +77,25 @@ def smooth(losses: Array, beta: float = BETA) -> Array:
 
 
 def suggest(lrs: Array, smoothed: Array) -> tuple[float | None, str]:
-    """The steepest robust descent of the smoothed loss against log(lr), with the reason."""
+    """The steepest lasting descent of the smoothed loss against log(lr), with the reason.
+
+    The slope at point i is measured across ±h points (h = n/20, at least 2), so batch noise
+    between neighbours is divided by a wide step in log(lr); the median of WINDOW such slopes
+    then ignores any one odd reading."""
     n = len(lrs)
     lo, hi = max(SKIP_START, n // 10), n - SKIP_END
-    if hi - lo < WINDOW + 1 or not np.isfinite(smoothed[lo:hi]).all():
+    h = max(2, n // 20)
+    if hi - lo < 2 * h + WINDOW or not np.isfinite(smoothed[lo:hi]).all():
         return None, f"the sweep stopped after {n} rates, too few to read a descent from"
-    slopes = np.diff(smoothed[lo:hi]) / np.diff(np.log(lrs[lo:hi]))
-    windows = np.lib.stride_tricks.sliding_window_view(slopes, WINDOW)
-    robust = np.median(windows, axis=1)
+    s, x = smoothed[lo:hi], np.log(lrs[lo:hi])
+    slopes = (s[2 * h:] - s[:-2 * h]) / (x[2 * h:] - x[:-2 * h])
+    robust = np.median(np.lib.stride_tricks.sliding_window_view(slopes, WINDOW), axis=1)
     best = int(np.argmin(robust))
-    if not robust[best] < 0:
+    if not -robust[best] > 1e-9 * np.abs(s).max():  # a fall below rounding is no descent
         return None, "the smoothed loss never falls for several rates in a row: no rate to suggest"
-    lr = float(lrs[lo + best + WINDOW // 2])
+    lr = float(lrs[lo + h + best + WINDOW // 2])
     return lr, (f"steepest descent of the smoothed loss: it falls by {-robust[best]:.3g} per unit of ln(lr) "
-                f"around lr = {lr:.3g} (median of {WINDOW} neighbouring slopes)")
+                f"around lr = {lr:.3g} (measured over {2 * h + WINDOW} rates)")
 
 
 def sweep(step: Callable[[Array], Array], k: int, lrs: Array, *, beta: float = BETA,
