@@ -15,7 +15,10 @@ from typing import Sequence
 import numpy as np
 
 from . import activations
+from .lab.allocator import keep_freed_memory
 from .losses import OutputLoss
+
+keep_freed_memory()  # glibc: large steps reuse freed blocks instead of page-faulting (see the module)
 
 INITS: tuple[str, ...] = ("playground", "xavier", "he", "zeros")
 
