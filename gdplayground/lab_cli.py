@@ -71,16 +71,24 @@ def _emit(result: dict[str, Any], as_json: bool, table: Callable[[], None]) -> N
         table()
 
 
-def _ticker(show: bool, total: int, unit: str) -> Callable[[int, float], None]:
+def _ticker(show: bool, total: int, unit: str) -> Callable[[int, np.ndarray], None] | None:
+    """A progress bar on stderr for a terminal (None otherwise), fed (updates done, losses)."""
+    if not show:
+        return None
     every = max(1, total // 100)
 
-    def tick(done: int, loss: float) -> None:
-        if show and (done % every == 0 or done == total):
-            _progress(done, total, unit, loss)
+    def tick(done: int, losses: np.ndarray) -> None:
+        if done % every == 0 or done == total:
+            finite = losses[np.isfinite(losses)]
+            _progress(done, total, unit, float(finite.mean()) if finite.size else math.nan)
             if done == total:
                 sys.stderr.write("\n")
 
     return tick
+
+
+def _showing(args: argparse.Namespace) -> bool:
+    return sys.stderr.isatty() and not args.json
 
 
 def _network_parser(prog: str, description: str) -> _Parser:
@@ -209,7 +217,7 @@ def _updates(run, args: argparse.Namespace) -> int:
 
 def race_main(argv: Sequence[str]) -> int:
     from .engine.lab.many_runs import ManyRuns
-    from .engine.lab.range_test import network_range_tests
+    from .engine.lab.range_test import UPDATES, network_range_tests, tuned_rate
     from .engine.run import Run
 
     parser = race_parser()
@@ -220,21 +228,19 @@ def race_main(argv: Sequence[str]) -> int:
         run = Run(base)
     except (ValueError, ExperimentError) as exc:
         parser.error(str(exc))
-    show = sys.stderr.isatty() and not args.json
     tuned: list[dict[str, Any] | None] = [None] * len(configs)
     if args.tune_lr:
-        for i, test in enumerate(network_range_tests(run, configs)):
-            tuned[i] = {"suggested_lr": test.suggested_lr, "reason": test.reason}
-            if test.suggested_lr is not None:
-                configs[i] = configs[i].replace(lr=test.suggested_lr)
+        sweep = _ticker(_showing(args), UPDATES, "range test")
+        for i, test in enumerate(network_range_tests(run, configs, on_step=sweep)):
+            lr, reason = tuned_rate(test)
+            tuned[i] = {"lr": lr, "reason": reason, "steepest_lr": test.suggested_lr, "minimum_lr": test.minimum_lr}
+            if lr is not None:
+                configs[i] = configs[i].replace(lr=lr)
     total = _updates(run, args)
     if total < 0:
         parser.error(f"--steps must be >= 0, not {total}")
     many = ManyRuns(run, configs)
-    tick = _ticker(show, total, "update")
-    for t in range(1, total + 1):
-        losses = many.step()
-        tick(t, float(np.nanmean(losses)) if np.isfinite(losses).any() else math.nan)
+    many.train(total, _ticker(_showing(args), total, "update"))
     history = many.loss_history()
     runs = []
     for k, (config, metrics) in enumerate(zip(configs, many.evaluate())):
@@ -259,10 +265,12 @@ def race_main(argv: Sequence[str]) -> int:
 # -- lr-find ------------------------------------------------------------------------------------
 
 def lr_find_parser() -> _Parser:
+    from .engine.lab.range_test import HIGHEST, LOWEST, UPDATES
+
     p = _network_parser("lr-find", "The learning-rate range test from the run's starting weights.")
-    p.add_argument("--steps", type=int, default=100, help="updates in the sweep, one rate each (default 100)")
-    p.add_argument("--min-lr", type=float, default=1e-7, help="first rate (default 1e-7)")
-    p.add_argument("--max-lr", type=float, default=10.0, help="last rate (default 10)")
+    p.add_argument("--steps", type=int, default=UPDATES, help=f"updates in the sweep, one rate each (default {UPDATES})")
+    p.add_argument("--min-lr", type=float, default=LOWEST, help=f"first rate (default {LOWEST:g})")
+    p.add_argument("--max-lr", type=float, default=HIGHEST, help=f"last rate (default {HIGHEST:g})")
     return p
 
 
@@ -274,12 +282,13 @@ def lr_find_main(argv: Sequence[str]) -> int:
     args = parser.parse_args(argv)
     config = _config(parser, args)
     try:
-        test = network_range_tests(Run(config), [config], lo=args.min_lr, hi=args.max_lr, steps=args.steps)[0]
+        test = network_range_tests(Run(config), [config], lo=args.min_lr, hi=args.max_lr, steps=args.steps,
+                                   on_step=_ticker(_showing(args), args.steps, "rate"))[0]
     except (ValueError, ExperimentError) as exc:
         parser.error(str(exc))
     result = {"optimizer": config.optimizer, "lrs": test.lrs.tolist(), "losses": test.smoothed.tolist(),
               "raw_losses": test.losses.tolist(), "stopped": test.stopped,
-              "suggested_lr": test.suggested_lr, "reason": test.reason}
+              "suggested_lr": test.suggested_lr, "reason": test.reason, "minimum_lr": test.minimum_lr}
 
     def table() -> None:
         for i in range(0, len(test.lrs), max(1, len(test.lrs) // 20)):
@@ -331,7 +340,8 @@ def phase_map_main(argv: Sequence[str]) -> int:
             surface = get(args.surface)
             cells = phase_map.surface_map(surface, args.start or surface.start, lrs, momenta, args.steps, optimizer)
         else:
-            cells = phase_map.network_map(Run(_config(parser, args)), lrs, momenta, args.steps, optimizer)
+            cells = phase_map.network_map(Run(_config(parser, args)), lrs, momenta, args.steps, optimizer,
+                                          _ticker(_showing(args), args.steps, "update"))
     except (ValueError, ExperimentError) as exc:
         parser.error(str(exc))
     args.lr = lr_given

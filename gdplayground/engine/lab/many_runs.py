@@ -12,7 +12,7 @@ hands a run's state over so that a ``Run`` continues exactly from it.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -141,10 +141,12 @@ class ManyRuns:
         grads += s.reg_rate * np.sign(w)
         return s.reg_rate * np.abs(w).sum(axis=1)
 
-    def train(self, steps: int) -> None:
-        """``steps`` more updates of every run."""
-        for _ in range(steps):
-            self.step()
+    def train(self, steps: int, on_step: Callable[[int, Array], None] | None = None) -> None:
+        """``steps`` more updates of every run; ``on_step(done, losses)`` after each."""
+        for done in range(1, steps + 1):
+            losses = self.step()
+            if on_step is not None:
+                on_step(done, losses)
 
     def loss_history(self) -> Array:
         """(updates, K) batch losses, NaN from a run's divergence on."""

@@ -10,7 +10,7 @@ lr < 2(1 + momentum)/λ_max = 0.2(1 + momentum).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -51,13 +51,13 @@ def cell_configs(base: RunConfig, lrs: Sequence[float], momenta: Sequence[float]
 
 
 def network_map(run: Run, lrs: Sequence[float], momenta: Sequence[float], steps: int,
-                optimizer: str = "momentum") -> list[MapCell]:
+                optimizer: str = "momentum", on_step: Callable[[int, np.ndarray], None] | None = None) -> list[MapCell]:
     """``steps`` updates of every cell from ``run``'s current state; final loss = the data loss on
     the training set, as ``Run.evaluate`` gives it. ``run`` is not changed."""
     configs = cell_configs(run.config, lrs, momenta, optimizer)
     many = ManyRuns(run, configs)
     start = many.evaluate()[0]["train_loss"]
-    many.train(steps)
+    many.train(steps, on_step)
     results = many.evaluate()
     cells = []
     for k, config in enumerate(configs):
