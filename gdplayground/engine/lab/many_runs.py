@@ -82,7 +82,9 @@ class ManyRuns:
         for (name, hyper), idx in keys.items():
             opt = optimizers.create(name, **dict(hyper))
             rows = np.array(idx)
-            groups.append((rows, opt, opt.init({"theta": np.zeros((len(rows), self.base.theta.size))})))
+            # contiguous rows as a slice: views instead of gathered copies (a race has one run a group)
+            sel = slice(idx[0], idx[-1] + 1) if idx == list(range(idx[0], idx[-1] + 1)) else rows
+            groups.append((sel, opt, opt.init({"theta": np.zeros((len(rows), self.base.theta.size))})))
         return groups
 
     @property
@@ -112,10 +114,10 @@ class ManyRuns:
             loss, grads = self.net.loss_and_grad(self.thetas, x, y)
             loss = loss + self._penalty(grads)
             delta = np.empty_like(grads)
-            for n, (rows, opt, state) in enumerate(self.groups):
-                updates, state = opt.update({"theta": grads[rows]}, state, {"theta": self.thetas[rows]}, rates[rows, None])
-                delta[rows] = updates["theta"]
-                self.groups[n] = (rows, opt, state)
+            for n, (sel, opt, state) in enumerate(self.groups):
+                updates, state = opt.update({"theta": grads[sel]}, state, {"theta": self.thetas[sel]}, rates[sel, None])
+                delta[sel] = updates["theta"]
+                self.groups[n] = (sel, opt, state)
             after = self.thetas + delta
             blew = self.alive & ~(np.isfinite(loss) & np.isfinite(after).all(axis=1))
         self.step_count, self.epoch, self.pos = self.step_count + 1, epoch, pos
@@ -177,7 +179,8 @@ class ManyRuns:
     def state_of(self, k: int) -> TrainState:
         """Run k's state (update count, place in the epoch, weights, optimizer state), to hand
         to ``Run.load_state`` of a Run made with ``configs[k]``: it continues exactly from here."""
-        for rows, _, state in self.groups:
+        for sel, _, state in self.groups:
+            rows = np.arange(self.size)[sel]
             hit = np.flatnonzero(rows == k)
             if hit.size:
                 theta = _frozen(self.thetas[k].copy())
