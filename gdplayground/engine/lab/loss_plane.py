@@ -45,6 +45,11 @@ class LossPlane:
     losses: Array
     path: Array | None = None  # (n, 2) coordinates of a trajectory on the plane
 
+    def __post_init__(self) -> None:
+        for value in vars(self).values():  # records leave the engine read-only
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
 
 def plane_losses(run: Run, center: Array, d1: Array, d2: Array, a: Array, b: Array) -> Array:
     """L(center + a_j·d₁ + b_i·d₂) for every grid point, as (len(b), len(a))."""

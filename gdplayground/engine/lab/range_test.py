@@ -49,6 +49,11 @@ class RangeTest:
     reason: str
     minimum_lr: float | None = None
 
+    def __post_init__(self) -> None:
+        for value in vars(self).values():  # records leave the engine read-only
+            if isinstance(value, np.ndarray):
+                value.flags.writeable = False
+
 
 def tuned_rate(test: RangeTest) -> tuple[float | None, str]:
     """The rate a race trains at after a range test: the smaller of the steepest descent and a
