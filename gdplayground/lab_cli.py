@@ -127,9 +127,22 @@ def _values(surface, points: np.ndarray) -> list[float]:
         return [float(v) for v in surface.value(points)]
 
 
-def surface_main(argv: Sequence[str]) -> int:
+def _surface_path(surface, method: str, lr: float, steps: int, start: tuple[float, float], hyper: dict[str, Any]):
     from .engine.lab import surface_methods
     from .engine.lab.surface_paths import optimizer_path
+
+    if method == "cg":
+        if hyper:
+            raise ValueError("cg takes no hyperparameters (its line search picks each step)")
+        if not (math.isfinite(lr) and lr > 0):
+            raise ValueError(f"the learning rate must be a finite number > 0, not {lr!r}")
+        return surface_methods.cg_path(surface, steps, start, lr)
+    if method == "es":
+        return surface_methods.es_path(surface, steps, start, lr, hyper)
+    return optimizer_path(surface, method, lr, steps, start, hyper)
+
+
+def surface_main(argv: Sequence[str]) -> int:
     from .engine.lab.surfaces import get
 
     parser = surface_parser()
@@ -141,16 +154,7 @@ def surface_main(argv: Sequence[str]) -> int:
     if args.steps < 0:
         parser.error(f"--steps must be >= 0, not {args.steps}")
     try:
-        if args.optimizer == "cg":
-            if hyper:
-                parser.error("cg takes no hyperparameters (its line search picks each step)")
-            if not (math.isfinite(lr) and lr > 0):
-                raise ValueError(f"the learning rate must be a finite number > 0, not {lr!r}")
-            path = surface_methods.cg_path(surface, args.steps, start, lr)
-        elif args.optimizer == "es":
-            path = surface_methods.es_path(surface, args.steps, start, lr, hyper)
-        else:
-            path = optimizer_path(surface, args.optimizer, lr, args.steps, start, hyper)
+        path = _surface_path(surface, args.optimizer, lr, args.steps, start, hyper)
     except ValueError as exc:
         parser.error(str(exc))
     points = path.ball(0)
@@ -215,6 +219,20 @@ def _updates(run, args: argparse.Namespace) -> int:
     return args.steps if args.steps is not None else args.epochs * run.steps_per_epoch
 
 
+def _race_results(many, configs: list[RunConfig], tuned: list[dict[str, Any] | None], total: int) -> list[dict[str, Any]]:
+    """Each racer as `train` reports it, plus its rate, its batch losses and how it was tuned."""
+    history = many.loss_history()
+    runs = []
+    for k, (config, metrics) in enumerate(zip(configs, many.evaluate())):
+        n = int(many.diverged_at[k]) - 1 - many.start_step if many.diverged_at[k] else total
+        entry = {"optimizer": config.optimizer, "lr": config.lr, "hyper": config.hyper_dict, **metrics,
+                 "updates": n, "diverged": many.diverged_reason(k), "losses": history[:n, k].tolist()}
+        if tuned[k] is not None:
+            entry["tuned"] = tuned[k]
+        runs.append(entry)
+    return runs
+
+
 def race_main(argv: Sequence[str]) -> int:
     from .engine.lab.many_runs import ManyRuns
     from .engine.lab.range_test import UPDATES, network_range_tests, tuned_rate
@@ -228,6 +246,9 @@ def race_main(argv: Sequence[str]) -> int:
         run = Run(base)
     except (ValueError, ExperimentError) as exc:
         parser.error(str(exc))
+    total = _updates(run, args)
+    if total < 0:
+        parser.error(f"--steps must be >= 0, not {total}")
     tuned: list[dict[str, Any] | None] = [None] * len(configs)
     if args.tune_lr:
         sweep = _ticker(_showing(args), UPDATES, "range test")
@@ -236,20 +257,9 @@ def race_main(argv: Sequence[str]) -> int:
             tuned[i] = {"lr": lr, "reason": reason, "steepest_lr": test.suggested_lr, "minimum_lr": test.minimum_lr}
             if lr is not None:
                 configs[i] = configs[i].replace(lr=lr)
-    total = _updates(run, args)
-    if total < 0:
-        parser.error(f"--steps must be >= 0, not {total}")
     many = ManyRuns(run, configs)
     many.train(total, _ticker(_showing(args), total, "update"))
-    history = many.loss_history()
-    runs = []
-    for k, (config, metrics) in enumerate(zip(configs, many.evaluate())):
-        n = int(many.diverged_at[k]) - 1 - many.start_step if many.diverged_at[k] else total
-        entry = {"optimizer": config.optimizer, "lr": config.lr, "hyper": config.hyper_dict, **metrics,
-                 "updates": n, "diverged": many.diverged_reason(k), "losses": history[:n, k].tolist()}
-        if tuned[k] is not None:
-            entry["tuned"] = tuned[k]
-        runs.append(entry)
+    runs = _race_results(many, configs, tuned, total)
 
     def table() -> None:
         print(f"{'optimizer':>10} {'lr':>10} {'train loss':>12} {'test loss':>12} {'test acc':>9}  diverged")

@@ -101,6 +101,7 @@ def test_phase_map_on_the_bowl(capsys):
     (["race", "--optimizers", "gd,adam", "--lrs", "0.1"], "2 optimizers"),
     (["race", "--optimizers", "gd,adam", "--hyper", "rho=0.5"], "rho"),
     (["race"], "--optimizers"),
+    (["race", "--optimizers", "gd", "--steps", "-3", "--tune-lr"], "--steps"),
     (["lr-find", "--min-lr", "1", "--max-lr", "0.1"], "lowest rate"),
     (["lr-find", "--points", "10"], "points"),
     (["phase-map", "--lr", "1:x"], "LO:HI:N"),
