@@ -74,7 +74,7 @@ class ManyRuns:
         self.lrs: list[Array] = []
         self.diverged_at = np.zeros(k, dtype=int)  # 0 = not diverged; else the update that blew up
 
-    def _groups(self) -> list[tuple[Array, Any, Any]]:
+    def _groups(self) -> list[tuple[slice | Array, Any, Any]]:
         keys: dict[tuple, list[int]] = {}
         for i, c in enumerate(self.configs):
             keys.setdefault((c.optimizer, c.hyper), []).append(i)

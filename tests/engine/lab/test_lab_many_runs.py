@@ -5,6 +5,7 @@ import pytest
 from gdplayground.engine import optimizers
 from gdplayground.engine.config import RunConfig
 from gdplayground.engine.lab.many_runs import ManyRuns
+from gdplayground.engine.lab.stacked_network import StackedNetwork
 from gdplayground.engine.run import Run
 
 STEPS = 120
@@ -85,3 +86,13 @@ def test_runs_that_need_a_different_network_are_refused():
         ManyRuns(Run(base), [base.replace(hidden=(3,))])
     with pytest.raises(ValueError, match="batch_size"):
         ManyRuns(Run(base), [base.replace(batch_size=5)])
+
+
+@pytest.mark.parametrize("config", [RunConfig(), RunConfig(dataset="spiral3", hidden=(5,), loss="cross_entropy"),
+                                    RunConfig(loss="cross_entropy", hidden=(3,))])
+def test_stacked_outputs_are_each_networks_output(config):
+    run = Run(config)
+    thetas = np.stack([run.theta, 0.5 * run.theta, -run.theta])
+    outputs = StackedNetwork(run.network).outputs(thetas, run.x_test)
+    for k in range(3):
+        np.testing.assert_allclose(outputs[k], run.network.output(thetas[k], run.x_test), rtol=0, atol=1e-15)
