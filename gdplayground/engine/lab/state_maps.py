@@ -27,10 +27,18 @@ STATE_NAMES: dict[str, str] = {
 
 def effective_rate(record: StepRecord, optimizer: str, hyper: dict[str, Any]) -> tuple[Array, Array, str]:
     """(rate, quantity, quantity's name) with −Δθ = rate · quantity for this update, as flat arrays."""
+    return rate_of(optimizer, hyper, record.grad, record.theta_before, record.lr,
+                   record.before.opt_state, record.after.opt_state)
+
+
+def rate_of(optimizer: str, hyper: dict[str, Any], grad: Array, theta: Array, lr: Any, before: Any,
+            after: Any) -> tuple[Array, Array, str]:
+    """The same for any parameter array (a network's flat θ, or the balls (K, 2) of a surface):
+    the gradient and θ before the update, its rate (a number, or (K, 1) per ball), and the
+    optimizer's state records before and after it (all under the key "theta")."""
     h = optimizers.create(optimizer, **hyper).hyper
-    before, after = record.before.opt_state, record.after.opt_state
-    lr, t = record.lr, after.step
-    g = record.grad + h["weight_decay"] * record.theta_before if h.get("weight_decay") else record.grad
+    t = after.step
+    g = grad + h["weight_decay"] * theta if h.get("weight_decay") else grad
     ones = np.ones_like(g)
     if optimizer in ("gd", "momentum", "nesterov"):
         if after.momentum_buffer is None:
@@ -41,10 +49,9 @@ def effective_rate(record: StepRecord, optimizer: str, hyper: dict[str, Any]) ->
         v = after.square_avg["theta"]
         if after.grad_avg is not None:
             v = np.maximum(v - after.grad_avg["theta"] ** 2, 0.0)
-        rate = lr / (np.sqrt(v) + h["eps"])
         if after.momentum_buffer is not None:  # b = μb + g/(√v + ε): the step is lr·b
             return lr * ones, after.momentum_buffer["theta"], "velocity"
-        return rate, g, "g"
+        return lr / (np.sqrt(v) + h["eps"]), g, "g"
     if optimizer == "adam":
         b1, b2 = h["betas"]
         v = after.max_exp_avg_sq["theta"] if after.max_exp_avg_sq is not None else after.exp_avg_sq["theta"]

@@ -39,6 +39,7 @@ class SurfaceStep:
     point_after: Array
     loss_evaluations: int = 1
     gradient_evaluations: int = 1
+    state_before: Any = None  # the state record the update started from
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Balls:
 
     def step(self, lr: Any) -> SurfaceStep:
         """Move every ball by one update at rate ``lr`` (one, or one per ball)."""
-        p = self.point
+        p, before = self.point, self.state
         rates = _frozen(_rates(lr, len(p)))
         with np.errstate(all="ignore"):
             value = _frozen(np.asarray(self.surface.value(p), dtype=float))
@@ -98,7 +99,7 @@ class Balls:
             after = _frozen(p + delta)
         self.count += 1
         self.point = after
-        return SurfaceStep(self.count, p, value, grad, rates, self.state, delta, after)
+        return SurfaceStep(self.count, p, value, grad, rates, self.state, delta, after, state_before=before)
 
     def losses(self, lr: Any) -> Array:
         """One update; f at the points before it (the range test's reading)."""

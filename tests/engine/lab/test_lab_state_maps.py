@@ -6,7 +6,9 @@ import pytest
 from gdplayground.engine import optimizers, schedules
 from gdplayground.engine.config import RunConfig
 from gdplayground.engine.lab.schedule_preview import schedule_preview
-from gdplayground.engine.lab.state_maps import state_maps
+from gdplayground.engine.lab.state_maps import rate_of, state_maps
+from gdplayground.engine.lab.surface_paths import optimizer_path
+from gdplayground.engine.lab.surfaces import get
 from gdplayground.engine.run import Run
 
 VARIANTS = [(n, {}) for n in optimizers.NAMES] + [
@@ -27,6 +29,15 @@ def test_effective_rate_times_what_it_steps_along_is_the_update(name, hyper):
         assert m["W"].shape == rec.params_before[name_].shape == m["effective lr"].shape
         np.testing.assert_allclose(m["effective lr"] * along, -m["delta"], rtol=1e-12, atol=1e-15)
         np.testing.assert_array_equal(m["grad"], rec.grads[name_])
+
+
+@pytest.mark.parametrize("name,hyper", VARIANTS)
+def test_the_same_rate_explains_a_ball_on_a_surface(name, hyper):
+    s = get("beale")
+    path = optimizer_path(s, name, np.array([0.01, 0.002]), 5, np.array([[1.0, 1.5], [-2.0, 0.5]]), hyper)
+    for step in path.steps:
+        rate, along, _ = rate_of(name, hyper, step.grad, step.point, step.lr[:, None], step.state_before, step.state)
+        np.testing.assert_allclose(rate * along, -step.delta, rtol=1e-12, atol=1e-15)
 
 
 def test_state_arrays_are_named_for_students():
