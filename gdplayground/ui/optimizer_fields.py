@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QLineEdit, QSizePolicy, QSpinBox, QWidget,
 )
 
+from ..engine import limits
+
 INVALID_COLOR = "#e53935"  # a red legible on light and on dark backgrounds
 
 
@@ -215,29 +217,38 @@ class FieldSpec:
     low_open: bool = False
 
 
+def _hyper(key: str) -> tuple[float, float]:
+    return limits.HYPER[key].low, limits.HYPER[key].high
+
+
+def _schedule(key: str) -> tuple[float, float]:
+    return limits.SCHEDULE[key].low, limits.SCHEDULE[key].high
+
+
 HYPER_SPECS: dict[str, FieldSpec] = {
     "momentum": FieldSpec("fraction", "Share of the previous update carried into this one "
-                          "(0 = none, 0.9 = a heavy ball that keeps rolling)", 0.0, 0.9999, 0.05),
+                          "(0 = none, 0.9 = a heavy ball that keeps rolling)", *_hyper("momentum"), 0.05),
     "dampening": FieldSpec("fraction", "Share of each new gradient left out of the momentum "
-                           "(0 = add all of it)", 0.0, 1.0, 0.1),
+                           "(0 = add all of it)", *_hyper("dampening"), 0.1),
     "nesterov": FieldSpec("flag", "Look ahead: take the gradient where momentum is about to "
                           "carry the weights (needs momentum > 0 and dampening 0)"),
     "alpha": FieldSpec("fraction", "Memory of the running average of squared gradients "
-                       "(closer to 1 = longer memory)", 0.0, 1.0, 0.01),
-    "eps": FieldSpec("number", "A tiny number added to the divisor so it is never zero"),
+                       "(closer to 1 = longer memory)", *_hyper("alpha"), 0.01),
+    "eps": FieldSpec("number", "A tiny number added to the divisor so it is never zero", *_hyper("eps")),
     "centered": FieldSpec("flag", "Divide by the gradient's spread (variance) instead of its "
                           "mean square"),
     "betas": FieldSpec("pair", "Memories of the running averages: β1 of the gradient, β2 of its "
-                       "square (closer to 1 = longer memory)", 0.0, 0.9999, 0.01),
+                       "square (closer to 1 = longer memory)", *_hyper("betas"), 0.01),
     "amsgrad": FieldSpec("flag", "Keep the largest squared-gradient average seen so far, so "
                          "steps never grow back (AMSGrad)"),
-    "lr_decay": FieldSpec("number", "Shrinks the rate over time: lr / (1 + (t − 1) · lr_decay)"),
+    "lr_decay": FieldSpec("number", "Shrinks the rate over time: lr / (1 + (t − 1) · lr_decay)",
+                          *_hyper("lr_decay")),
     "initial_accumulator_value": FieldSpec("number", "Starting sum of squared gradients "
-                                           "(larger = smaller first steps)"),
+                                           "(larger = smaller first steps)", *_hyper("initial_accumulator_value")),
     "rho": FieldSpec("fraction", "Memory of the running averages of squared gradients and "
-                     "updates (closer to 1 = longer memory)", 0.0, 1.0, 0.01),
+                     "updates (closer to 1 = longer memory)", *_hyper("rho"), 0.01),
     "weight_decay": FieldSpec("number", "Pulls every weight toward zero at each update (an L2 "
-                              "penalty added to the gradient)"),
+                              "penalty added to the gradient)", *_hyper("weight_decay")),
 }
 
 # The settings each optimizer shows at first; the others wait behind "More settings" (a field
@@ -249,17 +260,17 @@ MAIN_HYPER: dict[str, tuple[str, ...]] = {
 }
 
 SCHEDULE_SPECS: dict[str, FieldSpec] = {
-    "step_size": FieldSpec("count", "Updates between two drops of the learning rate", 1, 10**7, 100),
+    "step_size": FieldSpec("count", "Updates between two drops of the learning rate", *_schedule("step_size"), 100),
     "gamma": FieldSpec("fraction", "Factor the learning rate is multiplied by (at each drop, or "
-                       "at every update for exponential decay)", 0.0001, 1.0, 0.01),
+                       "at every update for exponential decay)", *_schedule("gamma"), 0.01),
     "decay_rate": FieldSpec("number", "How fast the rate falls: lr / (1 + decay_rate · t / "
-                            "decay_steps)"),
+                            "decay_steps)", *_schedule("decay_rate")),
     "decay_steps": FieldSpec("count", "Updates over which the rate falls by decay_rate",
-                             1, 10**7, 100),
+                             *_schedule("decay_steps"), 100),
     "t_max": FieldSpec("count", "Updates for the rate to glide down to lr_min along half a "
-                       "cosine", 1, 10**7, 1000),
+                       "cosine", *_schedule("t_max"), 1000),
     "lr_min": FieldSpec("number", "The lowest learning rate, reached after t_max updates "
-                        "(at most lr)"),
+                        "(at most lr)", *_schedule("lr_min")),
 }
 
 
