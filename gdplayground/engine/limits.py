@@ -128,11 +128,11 @@ def network_problem(n_inputs: int, hidden: Sequence[int], n_outputs: int = MAX_O
         return f"a network can have at most {MAX_LAYERS} hidden layers, not {len(hidden)}"
     for i, n in enumerate(hidden, start=1):
         if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_WIDTH:
-            return f"hidden layer {i} must have 1 to {MAX_WIDTH:,} neurons, not {n!r}"
+            return f"hidden layer {i} must have 1 to {MAX_WIDTH:,} neurons (a wider one would not fit in memory), not {n!r}"
     count = parameter_count(n_inputs, hidden, n_outputs)
     if count > MAX_PARAMETERS:
-        return (f"this network would have {count:,} weights and biases; at most {MAX_PARAMETERS:,} fit in "
-                "memory with the history a run keeps")
+        return (f"this network would have {count:,} weights and biases; the playground takes at most "
+                f"{MAX_PARAMETERS:,} (every update keeps several copies of them in memory)")
     return None
 
 
