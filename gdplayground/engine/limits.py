@@ -141,6 +141,7 @@ def window_problem(hidden: Sequence[int]) -> str | None:
     widest = max(hidden, default=0)
     if len(hidden) <= WINDOW_LAYERS and widest <= WINDOW_NEURONS:
         return None
-    shape = f"{len(hidden)} hidden layers" + (f" of up to {widest} neurons" if hidden else "")
+    layers = f"{len(hidden)} hidden layer" + ("s" if len(hidden) != 1 else "")
+    shape = f"{layers} of up to {widest} neuron" + ("s" if widest != 1 else "")
     return (f"its network has {shape}; the window shows at most {WINDOW_LAYERS} hidden layers of "
             f"{WINDOW_NEURONS} neurons (train it with `gdplayground train --config FILE`)")

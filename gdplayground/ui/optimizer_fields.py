@@ -296,6 +296,7 @@ class SettingsForm(QObject):
         self._specs = specs
         self._form, self._anchor, self._label_width = form, anchor, label_width
         self._fields: dict[str, list[QWidget]] = {}
+        self._given: dict[str, tuple[Any, Any]] = {}  # per key: the value set, and what the field read back
         self._rows: dict[str, list[QWidget]] = {}  # per key, one widget per form row it takes
         self._folded: set[str] = set()
         anchor.installEventFilter(self)
@@ -309,7 +310,7 @@ class SettingsForm(QObject):
         for widgets in self._rows.values():
             for widget in widgets:
                 self._form.removeRow(widget)
-        self._rows, self._folded = {}, set()
+        self._rows, self._folded, self._given = {}, set(), {}
         self._fields = {key: self._make(key) for key in values}
         row = self._form.getWidgetPosition(self._anchor)[0] + 1
         for key, widgets in self._fields.items():
@@ -365,7 +366,18 @@ class SettingsForm(QObject):
 
     def values(self) -> dict[str, Any]:
         """Every setting as the engine wants it: float, int, bool, or a tuple for betas."""
-        return {key: self._read(key, widgets) for key, widgets in self._fields.items()}
+        out = {}
+        for key, widgets in self._fields.items():
+            value = self._read(key, widgets)
+            given, shown = self._given.get(key, (None, None))
+            # a field nobody touched gives back the exact value it was given, not the digits it
+            # shows (a file's 0.12345 stays 0.12345 when a neighbouring field is edited)
+            if shown is not None and len(widgets) == 2:
+                value = tuple(g if v == s else v for v, g, s in zip(value, given, shown))
+            elif shown is not None and value == shown:
+                value = given
+            out[key] = value
+        return out
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         for key, value in values.items():
@@ -379,6 +391,7 @@ class SettingsForm(QObject):
                 else:
                     widget.setValue(v)
                 widget.blockSignals(False)
+            self._given[key] = (value, self._read(key, widgets))
             self.mark(key, None)
 
     def mark(self, key: str, message: str | None) -> None:
