@@ -119,3 +119,49 @@ def test_a_value_the_fields_round_stays_exact_when_another_field_is_edited(qtbot
     assert changes and changes[-1]["hyper"]["betas"][0] == 0.912345  # shown as 0.9123
     assert changes[-1]["hyper"]["betas"][1] != 0.99
     assert changes[-1]["hyper"]["eps"] == 1.234567891e-9  # shown with fewer digits
+
+
+def _release_after(path, seconds: float):
+    """If opening ``path`` (a FIFO) blocks, open its other end after ``seconds`` so the test
+    fails instead of hanging the suite."""
+    import os
+    import threading
+
+    def release() -> None:
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:  # nobody is waiting on it: good
+            pass
+
+    timer = threading.Timer(seconds, release)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs on this system")
+def test_the_window_refuses_fifos_named_like_experiments_and_csv_files(window, tmp_path, monkeypatch):
+    import os
+
+    from gdplayground.ui.csv_import_dialog import CsvImportDialog
+    from gdplayground.ui.recent_files import RecentFiles
+
+    seen: list = []
+    monkeypatch.setattr(fa.QMessageBox, "warning", lambda *a, **k: seen.append(a[1:3]))
+    shown: list = []
+    monkeypatch.setattr(CsvImportDialog, "exec", lambda self: shown.append(self.summary.text()) or 0)
+    w = window()
+    experiment, points = tmp_path / "pipe.gdp.json", tmp_path / "pipe.csv"
+    for path in (experiment, points):
+        os.mkfifo(path)
+    run = w.controller.run
+    for path in (experiment, points):  # Open, drop, Recent and the system's request all end here
+        timer = _release_after(path, 10)
+        assert not w.file_actions.open_path(path, ask=False)
+        timer.cancel()
+    assert w.controller.run is run
+    assert seen == [("Cannot open the experiment", "pipe.gdp.json was not opened:\n\npipe.gdp.json: not a regular file (a pipe); only files can be opened")]
+    assert len(shown) == 1 and "pipe.csv: not a regular file (a pipe)" in shown[0]
+    recent = RecentFiles(None)
+    recent.add(experiment)
+    assert recent.paths() == []
