@@ -165,3 +165,16 @@ def test_the_window_refuses_fifos_named_like_experiments_and_csv_files(window, t
     recent = RecentFiles(None)
     recent.add(experiment)
     assert recent.paths() == []
+
+
+@pytest.mark.parametrize("stored", [5, [1, 2], {"a": "b"}])
+def test_a_recent_files_entry_edited_by_hand_is_forgotten(tmp_path, stored):
+    from gdplayground.ui.recent_files import KEY, RecentFiles
+
+    settings = QSettings(str(tmp_path / "r.ini"), QSettings.Format.IniFormat)
+    settings.setValue(KEY, stored)
+    assert RecentFiles(settings).paths() == []
+    good = tmp_path / "a.gdp.json"
+    good.write_text("{}")
+    RecentFiles(settings).add(good)
+    assert RecentFiles(settings).paths() == [str(good.resolve())]
