@@ -32,6 +32,9 @@ class RunConfig:
     ``optimizers.NAMES``) with ``lr`` and ``hyper`` (its other hyperparameters, PyTorch names),
     ``schedule`` with ``schedule_settings`` and ``warmup_steps``, ``batch_size`` (0 = full
     batch, 1 = stochastic), ``seed`` (initial weights and batch order).
+
+    Every number is checked against ``limits`` (the table the window's fields read too), so a
+    config that exists can be shown; ValueError says which field, its range and the value.
     """
 
     dataset: str = "circle"
@@ -70,7 +73,7 @@ class RunConfig:
         for name, allowed in limits.FIELDS.items():
             value = getattr(self, name)
             if value is not None or name != "data_seed":
-                limits.check(name, value, allowed)
+                limits.check("batch_size (0 means the full batch)" if name == "batch_size" else name, value, allowed)
         problem = limits.network_problem(len(self.features), self.hidden)
         if problem:
             raise ValueError(problem)
