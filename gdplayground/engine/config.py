@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
-from . import limits
+from . import datasets, limits
 
 REGULARIZATIONS: tuple[str, ...] = ("none", "l1", "l2")
 FULL_BATCH = 0  # batch_size 0 means the whole training set
@@ -74,7 +74,8 @@ class RunConfig:
             value = getattr(self, name)
             if value is not None or name != "data_seed":
                 limits.check("batch_size (0 means the full batch)" if name == "batch_size" else name, value, allowed)
-        problem = limits.network_problem(len(self.features), self.hidden)
+        outputs = 3 if datasets.KINDS.get(self.dataset, "multiclass") == "multiclass" else 1  # custom: at most 3
+        problem = limits.network_problem(len(self.features), self.hidden, outputs)
         if problem:
             raise ValueError(problem)
         if not isinstance(self.activation, str) and len(self.activation) != len(self.hidden):

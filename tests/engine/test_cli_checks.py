@@ -28,7 +28,7 @@ def _one_line_exit_2(capsys, argv: list[str]) -> str:
 
 @pytest.mark.parametrize("flags,words", [
     (["--hidden", "100000,100000", "--steps", "1"], "hidden layer 1 must have 1 to 4,096 neurons (a wider one would not fit in memory)"),
-    (["--hidden", "2000,2000", "--steps", "1"], "4,014,003 weights and biases; the playground takes at most 2,000,000"),
+    (["--hidden", "2000,2000", "--steps", "1"], "4,010,001 weights and biases; the playground takes at most 2,000,000"),
     (["--epochs", "0"], "argument --epochs: expected a whole number ≥ 1, not '0': nothing would be trained"),
     (["--steps", "0"], "argument --steps: expected a whole number ≥ 1, not '0'"),
     (["--steps", "-5"], "argument --steps: expected a whole number ≥ 1"),

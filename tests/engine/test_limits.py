@@ -26,13 +26,13 @@ from gdplayground.engine.run import Run
     ({"reg_rate": 1e308}, "reg_rate must be a number from 0 to 10, not 1e+308"),
     ({"lr": float("inf")}, "lr must be a number greater than 0"),
     ({"lr": 0.0}, "lr must be a number greater than 0"),
-    ({"batch_size": 10**6}, "batch_size must be a whole number from 0 to 100,000"),
+    ({"batch_size": 10**6}, "batch_size (0 means the full batch) must be a whole number from 0 to 100,000"),
     ({"hyper": {"momentum": 5.0}}, "optimizer setting momentum must be a number from 0 to 0.9999, not 5.0"),
     ({"optimizer": "adam", "hyper": {"betas": (0.9, 0.99999)}}, "optimizer setting betas must be a number from 0 to 0.9999"),
     ({"hyper": {"weight_decay": 1e308}}, "optimizer setting weight_decay must be a number from 0 to 10"),
     ({"schedule": "step", "schedule_settings": {"step_size": 10**8}}, "schedule setting step_size must be a whole number from 1 to 10,000,000"),
     ({"hidden": (100_000, 100_000)}, "hidden layer 1 must have 1 to 4,096 neurons (a wider one would not fit in memory)"),
-    ({"hidden": (2000, 2000)}, "this network would have 4,014,003 weights and biases; the playground takes at most 2,000,000"),
+    ({"hidden": (2000, 2000)}, "this network would have 4,010,001 weights and biases; the playground takes at most 2,000,000"),
 ])
 def test_run_config_refuses_what_lies_outside_the_table(changes, words):
     with pytest.raises(ValueError) as caught:
@@ -84,7 +84,7 @@ def test_a_network_too_big_for_the_window_is_refused_with_the_builders_limits():
 
 
 def test_64_layers_of_256_neurons_is_refused_before_anything_is_built():
-    with pytest.raises(ExperimentError, match="4,146,435 weights and biases; the playground takes at most 2,000,000"):
+    with pytest.raises(ExperimentError, match="4,145,921 weights and biases; the playground takes at most 2,000,000"):
         experiment_from_text(_file(hidden=[256] * 64))
 
 
