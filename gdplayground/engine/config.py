@@ -33,8 +33,10 @@ class RunConfig:
     ``schedule`` with ``schedule_settings`` and ``warmup_steps``, ``batch_size`` (0 = full
     batch, 1 = stochastic), ``seed`` (initial weights and batch order).
 
-    Every number is checked against ``limits`` (the table the window's fields read too), so a
-    config that exists can be shown; ValueError says which field, its range and the value.
+    Every number is checked against ``limits`` (the table the window's fields read too), so no
+    number a field cannot show gets this far; ValueError says which field, its range and the
+    value. Names, and settings that depend on each other, are checked when a Run is built
+    (``experiment.check_config`` does both for a config from outside).
     """
 
     dataset: str = "circle"

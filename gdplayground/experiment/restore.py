@@ -134,7 +134,7 @@ def optimizer_state_from_dict(run: Run, saved: Mapping[str, Any], theta: np.ndar
         if name not in saved:
             raise ExperimentError(f"optimizer_state.{name}: missing")
         values[name] = _state_part(f"optimizer_state.{name}", saved[name], (getattr(init, name), getattr(after, name)))
-    _check_possible(values)
+    _check_possible(values, float(opt.hyper.get("initial_accumulator_value", 0.0)))
     return cls(**values)
 
 
@@ -144,15 +144,21 @@ _NON_NEGATIVE = {"exp_avg_sq": "an average of squared gradients", "max_exp_avg_s
                  "acc_delta": "an average of squared steps", "exp_inf": "a maximum of gradient sizes"}
 
 
-def _check_possible(values: Mapping[str, Any]) -> None:
+def _check_possible(values: Mapping[str, Any], start_sum: float) -> None:
     """Refuse a state no training could have produced: a negative average of squares (the
-    square root in the update would give NaN), or an AMSGrad maximum below the average."""
+    square root in the update would give NaN), an Adagrad sum below where it starts, or an
+    AMSGrad maximum below the average."""
     for name, words in _NON_NEGATIVE.items():
         for key, a in (values.get(name) or {}).items():
             if a.size and a.min() < 0:
                 i = int(np.argmin(a))
                 raise ExperimentError(f"optimizer_state.{name}.{key}[{i}]: {a[i]:g} is negative, but it is {words}, "
                                       "which training never makes negative")
+    for key, a in (values.get("sum") or {}).items():
+        if a.size and a.min() < start_sum:
+            i = int(np.argmin(a))
+            raise ExperimentError(f"optimizer_state.sum.{key}[{i}]: {a[i]:g} is below initial_accumulator_value "
+                                  f"({start_sum:g}), where the sum starts; it only grows")
     top, avg = values.get("max_exp_avg_sq"), values.get("exp_avg_sq")
     for key, a in (top or {}).items():
         below = a < avg[key]

@@ -140,3 +140,13 @@ def test_non_finite_optimizer_state_is_refused(text):
     doc2["optimizer_state"]["exp_avg"]["theta"].pop()  # keep the length
     with pytest.raises(ExperimentError, match="expected a finite number"):
         experiment_from_text(json.dumps(doc2))
+
+
+def test_an_adagrad_sum_below_its_start_is_refused():
+    run = Run(RunConfig(optimizer="adagrad", lr=0.1, hyper={"initial_accumulator_value": 0.5}))
+    run.train(steps=3)
+    doc = json.loads(experiment_to_json(experiment_from_run(run)))
+    experiment_from_text(json.dumps(doc))
+    doc["optimizer_state"]["sum"]["theta"][1] = 0.25
+    with pytest.raises(ExperimentError, match=r"optimizer_state.sum.theta\[1\]: 0.25 is below initial_accumulator_value \(0.5\)"):
+        experiment_from_text(json.dumps(doc))
