@@ -72,7 +72,8 @@ def _initial_config(path: str | None) -> tuple[RunConfig | None, str | None]:
         config = load_config(path)
         check_config(config, window=True)
     except ExperimentError as exc:
-        return None, f"{Path(path).name}: {exc}"
+        name = Path(path).name
+        return None, str(exc) if str(exc).startswith(f"{name}: ") else f"{name}: {exc}"
     return config, None
 
 

@@ -116,3 +116,9 @@ def test_without_a_display_screenshot_and_self_test_still_work(tmp_path):
     check = subprocess.run([sys.executable, "-m", "gdplayground", "--self-test"], capture_output=True, text=True,
                            timeout=120, env=env)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_missing_config_file_is_named_once(capsys, tmp_path):
+    code = main(["--config", str(tmp_path / "gone.gdp.json"), "--screenshot", "x.png"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and err == ["gdplayground: error: gone.gdp.json: cannot read it (No such file or directory)"]
