@@ -44,7 +44,7 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        value = 0
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {text!r}: nothing would be trained")
     return value
