@@ -10,5 +10,20 @@ from .engine.config import RunConfig
 from .engine.run import Divergence, Run
 from .engine.training import StepRecord
 
-__all__ = ["Divergence", "Run", "RunConfig", "StepRecord"]
-__version__ = "0.1.0"
+__all__ = ["Divergence", "Run", "RunConfig", "StepRecord", "__version__"]
+
+
+def _version() -> str:
+    """The installed distribution's version; the source tree's when it is not installed (a
+    checkout on PYTHONPATH, or a bundle without package metadata). Kept equal to pyproject.toml's
+    by a test."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gdplayground")
+    except PackageNotFoundError:
+        return _SOURCE_VERSION
+
+
+_SOURCE_VERSION = "0.1.0"
+__version__ = _version()

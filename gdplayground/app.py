@@ -11,11 +11,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from . import __version__
 from .engine.config import RunConfig
-from .experiment import CUSTOM, ExperimentError, load_config
+from .experiment import ExperimentError, check_config, load_config
 from .resources import resource_dirs
 
 log = logging.getLogger(__name__)
@@ -63,17 +63,29 @@ def make_application() -> QApplication:
     return app
 
 
-def _initial_config(args: argparse.Namespace) -> tuple[RunConfig | None, str | None]:
-    path = getattr(args, "file", None) or getattr(args, "config", None)
+def _initial_config(path: str | None) -> tuple[RunConfig | None, str | None]:
+    """The config of ``path`` checked as the window needs it (it builds a run, its network
+    fits the window), or the one-line reason why not."""
     if not path:
         return None, None
     try:
         config = load_config(path)
+        check_config(config, window=True)
     except ExperimentError as exc:
-        return None, f"{Path(path).name}: {exc}"
-    if config.dataset == CUSTOM:  # the points are in the file; only File → Open reads them
-        return None, f"{Path(path).name}: holds its own points; open it in the window"
+        name = Path(path).name
+        return None, str(exc) if str(exc).startswith(f"{name}: ") else f"{name}: {exc}"
     return config, None
+
+
+def display_problem() -> str | None:
+    """Why no window can open here (Linux or BSD without a display), or None. Qt itself would
+    abort with advice to reinstall libxcb-cursor0, which is never the cause."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return None
+    if any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        return None
+    return ("no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set); train without "
+            "it with `gdplayground train`, or save a picture of it with `gdplayground --screenshot out.png`")
 
 
 def _close_on_interrupt(window) -> None:
@@ -98,16 +110,21 @@ def run_app(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
     from .ui.palette import apply_palette
 
-    config, error = _initial_config(args)
+    # a file named on its own is opened by the window, which says why if it cannot
+    config, error = _initial_config(args.config or (args.file if args.screenshot else None))
+    if error:
+        print(f"gdplayground: error: {error}", file=sys.stderr)
+        return 2
     if args.screenshot:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # no screen needed for a PNG
-        if error:
-            print(f"gdplayground: error: {error}", file=sys.stderr)
-            return 2
         from .ui.screenshot import take_screenshot
 
         return take_screenshot(args.screenshot, config, args.steps, args.size, args.dark)
+    problem = display_problem()
+    if problem:
+        print(f"gdplayground: error: {problem}", file=sys.stderr)
+        return 2
     app = make_application()
     apply_palette(app, dark=False)
     from .ui.main_window import MainWindow
@@ -123,8 +140,6 @@ def run_app(args: argparse.Namespace) -> int:
     _close_on_interrupt(window)
     if args.file:
         files.open_path(args.file, ask=False)  # all of it: points, weights, lesson; says why if refused
-    elif error:
-        QMessageBox.warning(window, "Cannot open the experiment", f"{error}\n\nThe last settings are used instead.")
     elif not args.config and settings.value(START_PAGE_KEY, True, type=bool):
         files.show_start_page(settings)
     return app.exec()

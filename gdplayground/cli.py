@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Sequence
 
+from . import __version__
 from .engine import datasets, features, optimizers, schedules
 from .engine.activations import NAMES as ACTIVATIONS
 from .engine.config import FULL_BATCH, REGULARIZATIONS, RunConfig
@@ -37,6 +38,16 @@ def _int_list(text: str) -> tuple[int, ...]:
         return tuple(int(v) for v in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected neurons per layer like 8,8, not {text!r}") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, not {text!r}: nothing would be trained")
+    return value
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -91,8 +102,8 @@ def train_parser() -> argparse.ArgumentParser:
     p.add_argument("--regularization", choices=REGULARIZATIONS)
     p.add_argument("--reg-rate", type=float)
     p.add_argument("--seed", type=int)
-    p.add_argument("--epochs", type=int, default=100, help="passes over the training set (default 100)")
-    p.add_argument("--steps", type=int, help="stop after this many updates instead")
+    p.add_argument("--epochs", type=_positive, default=100, help="passes over the training set (default 100)")
+    p.add_argument("--steps", type=_positive, help="stop after this many updates instead")
     p.add_argument("--json", action="store_true", help="print the final metrics as one JSON object")
     return p
 
@@ -133,6 +144,8 @@ def train_main(argv: Sequence[str]) -> int:
         run = Run(config)
     except (ValueError, ExperimentError) as exc:
         parser.error(str(exc))
+    except MemoryError:
+        parser.error("this network does not fit in this computer's memory; use fewer or smaller hidden layers")
     show = sys.stderr.isatty() and not args.json
     every = max(1, args.steps // 100) if args.steps else 0
 
@@ -145,7 +158,12 @@ def train_main(argv: Sequence[str]) -> int:
         elif rec.after.pos == 0:
             _progress(rec.after.epoch, args.epochs, "epoch", rec.loss)
 
-    run.train(epochs=None if args.steps else args.epochs, steps=args.steps, on_step=on_step)
+    try:
+        run.train(epochs=None if args.steps else args.epochs, steps=args.steps, on_step=on_step)
+    except MemoryError:
+        if show:
+            sys.stderr.write("\n")
+        parser.error(f"ran out of memory after {run.step_count} updates; use a smaller network or fewer points")
     if show:
         sys.stderr.write("\n")
     result = {**run.evaluate(), "updates": run.step_count, "epochs": run.epoch,
@@ -167,6 +185,7 @@ def app_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="1280x800", help="window size for --screenshot, WIDTHxHEIGHT")
     p.add_argument("--dark", action="store_true", help="use a dark palette")
     p.add_argument("--self-test", action="store_true", help="check the engine and exit (non-zero on failure)")
+    p.add_argument("--version", action="version", version=f"gdplayground {__version__}")
     return p
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
+from . import datasets, limits
+
 REGULARIZATIONS: tuple[str, ...] = ("none", "l1", "l2")
 FULL_BATCH = 0  # batch_size 0 means the whole training set
 
@@ -30,6 +32,11 @@ class RunConfig:
     ``optimizers.NAMES``) with ``lr`` and ``hyper`` (its other hyperparameters, PyTorch names),
     ``schedule`` with ``schedule_settings`` and ``warmup_steps``, ``batch_size`` (0 = full
     batch, 1 = stochastic), ``seed`` (initial weights and batch order).
+
+    Every number is checked against ``limits`` (the table the window's fields read too), so no
+    number a field cannot show gets this far; ValueError says which field, its range and the
+    value. Names, and settings that depend on each other, are checked when a Run is built
+    (``experiment.check_config`` does both for a config from outside).
     """
 
     dataset: str = "circle"
@@ -65,18 +72,21 @@ class RunConfig:
     def _check(self) -> None:
         if self.regularization not in REGULARIZATIONS:
             raise ValueError(f"unknown regularization {self.regularization!r}; choose one of {', '.join(REGULARIZATIONS)}")
-        if not self.reg_rate >= 0 or self.reg_rate == float("inf"):
-            raise ValueError(f"reg_rate must be a finite number ≥ 0, not {self.reg_rate}")
-        if not (self.lr > 0 and self.lr != float("inf")):
-            raise ValueError(f"lr must be a finite number > 0, not {self.lr}")
-        if int(self.batch_size) != self.batch_size or self.batch_size < 0:
-            raise ValueError(f"batch_size must be a whole number ≥ 1 (or 0 for full batch), not {self.batch_size}")
-        if len(self.hidden) > 64:
-            raise ValueError("at most 64 hidden layers")
+        for name, allowed in limits.FIELDS.items():
+            value = getattr(self, name)
+            if value is not None or name != "data_seed":
+                limits.check("batch_size (0 means the full batch)" if name == "batch_size" else name, value, allowed)
+        outputs = 3 if datasets.KINDS.get(self.dataset, "multiclass") == "multiclass" else 1  # custom: at most 3
+        problem = limits.network_problem(len(self.features), self.hidden, outputs)
+        if problem:
+            raise ValueError(problem)
         if not isinstance(self.activation, str) and len(self.activation) != len(self.hidden):
             raise ValueError(f"{len(self.activation)} activations given for {len(self.hidden)} hidden layers")
-        if self.warmup_steps < 0:
-            raise ValueError(f"warmup_steps must be ≥ 0, not {self.warmup_steps}")
+        for settings, table, what in ((self.hyper, limits.HYPER, "optimizer setting"), (self.schedule_settings, limits.SCHEDULE, "schedule setting")):
+            for key, value in settings:
+                if key in table:
+                    for v in value if key == "betas" and isinstance(value, tuple) else (value,):
+                        limits.check(f"{what} {key}", v, table[key])
 
     @property
     def activations(self) -> tuple[str, ...]:

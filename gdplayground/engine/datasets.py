@@ -16,6 +16,8 @@ from functools import cached_property
 
 import numpy as np
 
+from . import limits
+
 NAMES: tuple[str, ...] = (
     "circle", "xor", "gauss", "spiral", "moons", "checkerboard",
     "spiral3", "blobs3", "plane", "multigauss", "sine",
@@ -36,7 +38,8 @@ TITLES: dict[str, str] = {
 }
 
 _N_CLASSES = {"binary": 2, "multiclass": 3, "regression": 0}
-_LIMIT = 6.0  # inputs live in [-6, 6]^2, the square the plots show
+_LIMIT = limits.INPUT_LIMIT  # inputs live in [-6, 6]^2, the square the plots show
+_TARGET_LIMIT = limits.TARGET_LIMIT
 # Separate fixed streams: the split then depends only on (seed, n), not on how many numbers
 # a generator happened to draw.
 _DATA_STREAM = 0xDA7A
@@ -321,6 +324,8 @@ def from_points(x: np.ndarray, y: np.ndarray, kind: str, train_ratio: float = 0.
         raise ValueError("points and labels must be finite numbers")
     if np.abs(x).max() > _LIMIT:
         raise ValueError("points must lie within [-6, 6] on both axes")
+    if np.abs(y).max() > _TARGET_LIMIT:
+        raise ValueError(f"targets must lie within {_TARGET_RANGE}")
     allowed = {"binary": {-1.0, 1.0}, "multiclass": {0.0, 1.0, 2.0}}.get(kind)
     if allowed is not None and not set(np.unique(y).tolist()) <= allowed:
         raise ValueError(f"{kind} labels must be in {sorted(int(v) for v in allowed)}")
@@ -333,7 +338,7 @@ _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 _NON_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
 _COLUMNS = ("x1", "x2", "label")
 _MIN_ROWS = 4
-_MAX_ROWS = 100_000
+_MAX_ROWS = limits.MAX_POINTS
 
 
 class CsvError(ValueError):
@@ -401,7 +406,13 @@ def _row(number: int, line: str, sep: str) -> tuple[float, float, float]:
     for column, field, value in (("x1", fields[0], x1), ("x2", fields[1], x2)):
         if not -_LIMIT <= value <= _LIMIT:
             raise CsvError(number, f"{column} = {field[:24]} is outside the input range [-6, 6]")
+    if abs(label) > _TARGET_LIMIT:
+        raise CsvError(number, f"the label or target {fields[2][:24]} is outside {_TARGET_RANGE}")
     return x1, x2, label
+
+
+_TARGET_RANGE = (f"the range [-{_TARGET_LIMIT:g}, {_TARGET_LIMIT:g}]; scale the targets down "
+                 "(the built-in datasets use -1 to 1)")
 
 
 def _infer_kind(y: np.ndarray) -> str:
@@ -428,7 +439,8 @@ def parse_csv(text: str) -> tuple[np.ndarray, np.ndarray, str]:
     optional header (a first line with no number in it; a third column named "target" makes the
     file regression); blank lines and '#' comments skipped. Kind from the labels: all in {-1, 1}
     or {0, 1} -> "binary" (0 becomes -1); 0/1/2 with a 2 -> "multiclass"; else "regression".
-    Needs 4 … 100000 rows, finite numbers, inputs within [-6, 6]. Raises CsvError (line and
+    Needs 4 … 100000 rows, finite numbers, inputs within [-6, 6], labels or targets within
+    [-1000, 1000] (see ``limits``). Raises CsvError (line and
     reason) on the first problem; nothing is returned half-read.
     """
     header: tuple[int, str] | None = None

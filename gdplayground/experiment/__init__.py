@@ -9,11 +9,11 @@ from .lesson import CONTROLS, Lesson
 from .migrations import FORMAT, MIGRATIONS, VERSION
 from .reading import MAX_FILE_BYTES
 from .presets import Preset, list_presets, preset_folders
-from .restore import build_run, experiment_from_run, load_state
+from .restore import build_run, check_config, check_window, experiment_from_run, load_state
 
 __all__ = [
     "CONTROLS", "CUSTOM", "Experiment", "ExperimentError", "FORMAT", "Lesson", "MAX_FILE_BYTES", "MIGRATIONS", "Preset",
-    "SUFFIX", "VERSION", "build_run", "config_from_dict", "config_from_text", "config_to_json", "dataset_from_dict",
+    "SUFFIX", "VERSION", "build_run", "check_config", "check_window", "config_from_dict", "config_from_text", "config_to_json", "dataset_from_dict",
     "dataset_to_dict", "experiment_from_run", "experiment_from_text", "experiment_to_json", "from_document",
     "list_presets", "load_config", "load_experiment", "load_state", "preset_folders", "save_experiment", "to_document", "write_experiment",
 ]

@@ -15,8 +15,6 @@ from .errors import ExperimentError, shown
 from .migrations import FORMAT, VERSION, upgrade
 from .reading import parse_json, read_text
 
-MAX_NEURONS = 256  # per hidden layer: far beyond teaching needs, small enough to draw
-
 _INT_FIELDS = {"points", "warmup_steps", "batch_size", "seed"}
 _FLOAT_FIELDS = {"noise", "train_ratio", "reg_rate", "lr"}
 _STR_FIELDS = {"dataset", "loss", "init", "regularization", "optimizer", "schedule"}
@@ -59,8 +57,6 @@ def _field(name: str, value: Any) -> Any:
         kind = str if name == "features" else int
         if not isinstance(value, list) or not all(isinstance(v, kind) and not isinstance(v, bool) for v in value):
             raise ExperimentError(f"{where}: expected a list of {'names' if kind is str else 'whole numbers'}")
-        if name == "hidden" and not all(1 <= v <= MAX_NEURONS for v in value):
-            raise ExperimentError(f"{where}: each layer needs 1 to {MAX_NEURONS} neurons, got {shown(value)}")
         return tuple(value)
     if name == "activation":
         if isinstance(value, str):

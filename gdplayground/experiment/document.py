@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ..engine import datasets
+from ..engine import datasets, limits
 from ..engine.config import RunConfig
 from .arrays import matrix, to_lists, vector
 from .config_json import config_from_dict
@@ -28,8 +28,8 @@ from .lesson import MAX_TEXT, MAX_TITLE, Lesson, lesson_from_dict, text_field
 from .migrations import FORMAT, VERSION, upgrade
 
 CUSTOM = "custom"  # config.dataset of points drawn or imported by the student
-MAX_POINTS = 100_000
-MAX_WEIGHTS = 2_000_000
+MAX_POINTS = limits.MAX_POINTS
+MAX_WEIGHTS = limits.MAX_PARAMETERS
 MAX_COUNT = 2**53  # updates and epochs: beyond this a float loses whole numbers
 _FIELDS = ("format", "version", "title", "description", "config", "data", "weights", "updates", "epoch",
            "position", "optimizer_state", "lesson")
@@ -156,10 +156,15 @@ def _points(where: str, value: Any, kind: str, limit: int) -> np.ndarray:
     if type(value) is list and len(value) > limit:
         raise ExperimentError(f"{where}: more than {MAX_POINTS} points in all")
     rows = matrix(where, value, 3 * MAX_POINTS, width=3)
-    outside = np.abs(rows[:, :2]) > 6.0
+    outside = np.abs(rows[:, :2]) > limits.INPUT_LIMIT
     if outside.any():
         i = int(np.argmax(outside.any(axis=1)))
         raise ExperimentError(f"{where}[{i}]: the point {rows[i, :2].tolist()} is outside the input range [-6, 6]")
+    far = np.abs(rows[:, 2]) > limits.TARGET_LIMIT
+    if far.any():
+        i = int(np.argmax(far))
+        raise ExperimentError(f"{where}[{i}]: the target {rows[i, 2]:g} is outside the range [-{limits.TARGET_LIMIT:g}, "
+                              f"{limits.TARGET_LIMIT:g}]; scale the targets down (the built-in datasets use -1 to 1)")
     allowed = _LABELS.get(kind)
     if allowed is not None:
         bad = ~np.isin(rows[:, 2], sorted(allowed))

@@ -9,6 +9,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ..engine import limits
+from ..engine.config import RunConfig
 from ..engine.run import Run
 from ..engine.training import TrainState
 from .document import CUSTOM, Experiment
@@ -68,6 +70,30 @@ def build_run(exp: Experiment) -> Run:
     return run
 
 
+def check_window(config: RunConfig) -> None:
+    """ExperimentError unless the window's network builder can show ``config``'s network (a
+    bigger one would take minutes and gigabytes to draw)."""
+    problem = limits.window_problem(config.hidden)
+    if problem:
+        raise ExperimentError(problem)
+
+
+def check_config(config: RunConfig, window: bool = False) -> None:
+    """ExperimentError (one sentence) unless a Run can be built from ``config`` with its own
+    generated data, and (``window``) its network fits the window's builder. Building the run is
+    the one complete check: names, settings that depend on each other, loss against data."""
+    if window:
+        check_window(config)
+    if config.dataset == CUSTOM:
+        raise ExperimentError("it holds its own points (dataset \"custom\"); open it in the window")
+    try:
+        Run(config)
+    except (ValueError, TypeError) as exc:
+        raise ExperimentError(f"config: {exc}") from None
+    except MemoryError:
+        raise ExperimentError("config: its network does not fit in this computer's memory") from None
+
+
 def load_state(run: Run, state: TrainState) -> None:
     """Make ``state`` the run's start (see ``Run.load_state``)."""
     run.load_state(state)
@@ -108,7 +134,38 @@ def optimizer_state_from_dict(run: Run, saved: Mapping[str, Any], theta: np.ndar
         if name not in saved:
             raise ExperimentError(f"optimizer_state.{name}: missing")
         values[name] = _state_part(f"optimizer_state.{name}", saved[name], (getattr(init, name), getattr(after, name)))
+    _check_possible(values, float(opt.hyper.get("initial_accumulator_value", 0.0)))
     return cls(**values)
+
+
+# running averages or sums of squares (or of magnitudes): no real run makes them negative
+_NON_NEGATIVE = {"exp_avg_sq": "an average of squared gradients", "max_exp_avg_sq": "a maximum of squared gradients",
+                 "square_avg": "an average of squares", "sum": "a sum of squared gradients",
+                 "acc_delta": "an average of squared steps", "exp_inf": "a maximum of gradient sizes"}
+
+
+def _check_possible(values: Mapping[str, Any], start_sum: float) -> None:
+    """Refuse a state no training could have produced: a negative average of squares (the
+    square root in the update would give NaN), an Adagrad sum below where it starts, or an
+    AMSGrad maximum below the average."""
+    for name, words in _NON_NEGATIVE.items():
+        for key, a in (values.get(name) or {}).items():
+            if a.size and a.min() < 0:
+                i = int(np.argmin(a))
+                raise ExperimentError(f"optimizer_state.{name}.{key}[{i}]: {a[i]:g} is negative, but it is {words}, "
+                                      "which training never makes negative")
+    for key, a in (values.get("sum") or {}).items():
+        if a.size and a.min() < start_sum:
+            i = int(np.argmin(a))
+            raise ExperimentError(f"optimizer_state.sum.{key}[{i}]: {a[i]:g} is below initial_accumulator_value "
+                                  f"({start_sum:g}), where the sum starts; it only grows")
+    top, avg = values.get("max_exp_avg_sq"), values.get("exp_avg_sq")
+    for key, a in (top or {}).items():
+        below = a < avg[key]
+        if below.any():
+            i = int(np.argmax(below))
+            raise ExperimentError(f"optimizer_state.max_exp_avg_sq.{key}[{i}]: {a[i]:g} is below exp_avg_sq ({avg[key][i]:g}); "
+                                  "AMSGrad keeps the largest value seen, so it cannot be smaller")
 
 
 def _state_part(where: str, value: Any, references: tuple[Any, Any]) -> Any:

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..engine.datasets import CsvError, parse_csv
+from ..experiment import ExperimentError
+from ..experiment.reading import read_bytes
 
 PREVIEW_ROWS = 20
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -27,19 +29,16 @@ KIND_WORDS = {
 
 
 def read_csv_text(path: str | Path) -> str:
-    """The file's text; CsvError (line 0) when it cannot be read, is too big or is not text."""
-    path = Path(path)
+    """The file's text; CsvError (line 0) when it cannot be read, is not a regular file, is too
+    big or is not text. Read as every file is (``experiment.reading``): size capped first."""
     try:
-        with path.open("rb") as f:
-            raw = f.read(MAX_CSV_BYTES + 1)
-    except OSError as exc:
-        raise CsvError(0, f"cannot read {path.name} ({exc.strerror or exc})") from None
-    if len(raw) > MAX_CSV_BYTES:
-        raise CsvError(0, f"{path.name} is larger than {MAX_CSV_BYTES // 2**20} MB")
+        raw = read_bytes(path, MAX_CSV_BYTES)
+    except ExperimentError as exc:
+        raise CsvError(0, str(exc)) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CsvError(0, f"{path.name} is not a UTF-8 text file (byte {exc.start})") from None
+        raise CsvError(0, f"{Path(path).name} is not a UTF-8 text file (byte {exc.start})") from None
 
 
 class CsvImportDialog(QDialog):

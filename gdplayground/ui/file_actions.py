@@ -27,8 +27,8 @@ from ..engine import datasets
 from ..engine.config import RunConfig
 from ..engine.run import Run
 from ..experiment import (
-    CUSTOM, SUFFIX, ExperimentError, Lesson, build_run, experiment_from_run, load_experiment, preset_folders,
-    write_experiment,
+    CUSTOM, SUFFIX, ExperimentError, Lesson, build_run, check_window, experiment_from_run, load_experiment,
+    preset_folders, write_experiment,
 )
 from .csv_import_dialog import CsvImportDialog
 from .export_actions import ExportActions
@@ -152,6 +152,7 @@ class FileActions(QObject):
             return False
         try:
             exp = load_experiment(path)
+            check_window(exp.config)  # a network the builder cannot show would take minutes to draw
             run = build_run(exp)
         except ExperimentError as exc:
             QMessageBox.warning(self.window, "Cannot open the experiment", f"{path.name} was not opened:\n\n{exc}")

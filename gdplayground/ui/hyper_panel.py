@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QGroupBox, QLabel, QListView, QToolButton, QVBoxLayout, QWidget,
 )
 
-from ..engine import optimizers, schedules
+from ..engine import limits, optimizers, schedules
 from ..engine.config import RunConfig
 from .batch_control import BatchControl
 from .form_widgets import (
@@ -48,6 +48,12 @@ MORE_OPEN = "Fewer settings ▾"
 RESETS = "↻"
 RESETS_TIP = "Changing this builds a new network: the run starts again from update 0"
 _MIXED = ""  # the activation combo's entry for "one activation per layer"
+
+
+def _count_spin(field: str, step: int) -> CountSpin:
+    """A spin box over exactly the values a file may hold for ``field`` (engine.limits)."""
+    allowed = limits.FIELDS[field]
+    return CountSpin(int(allowed.low), int(allowed.high), step)
 
 
 class HyperPanel(QWidget):
@@ -128,7 +134,8 @@ class HyperPanel(QWidget):
 
     def _lr_group(self) -> QGroupBox:
         box, form = self._form_group("Learning rate")
-        self._lr = NumberCombo(LR_PRESETS, low=0.0, low_open=True)
+        lr = limits.FIELDS["lr"]
+        self._lr = NumberCombo(LR_PRESETS, low=lr.low, high=lr.high, low_open=lr.low_open)
         self._lr.setToolTip("Size of each step along the negative gradient; pick one or type any "
                             "positive number")
         self._lr.setAccessibleName("Learning rate")
@@ -137,7 +144,7 @@ class HyperPanel(QWidget):
         self._schedule = labelled_combo(SCHEDULE_LABELS, SCHEDULE_RULES)
         self._schedule.setObjectName("scheduleCombo")
         self._schedule.activated.connect(self._schedule_chosen)
-        self._warmup = CountSpin(0, 10**7, 10)
+        self._warmup = _count_spin("warmup_steps", 10)
         self._warmup.setObjectName("warmupSpin")
         self._warmup.setToolTip("Ramp the rate up from lr / warmup_steps over this many updates "
                                 "(0 = no warm-up)")
@@ -212,14 +219,15 @@ class HyperPanel(QWidget):
             "l1": "Adds rate · Σ|w| to the loss: pushes small weights to exactly 0",
             "l2": "Adds rate · Σw² / 2 to the loss: shrinks all weights a little"})
         self._regularization.activated.connect(self._regularization_chosen)
-        self._reg_rate = NumberCombo(REG_RATE_PRESETS, low=0.0)
+        rate = limits.FIELDS["reg_rate"]
+        self._reg_rate = NumberCombo(REG_RATE_PRESETS, low=rate.low, high=rate.high)
         self._reg_rate.setToolTip("Regularization rate: how strongly the penalty counts")
         self._reg_rate.setAccessibleName("Regularization rate")
         self._reg_rate.edited.connect(lambda v: self._emit(reg_rate=v))
         return side_by_side(self._regularization, self._reg_rate)
 
     def _seed_row(self) -> QWidget:
-        self._seed = CountSpin(0, 2**31 - 1, 1)
+        self._seed = _count_spin("seed", 1)
         self._seed.setToolTip("Seed of the first weights and of the batch order: the same seed "
                               "gives the same run")
         self._seed.setAccessibleName("Seed")

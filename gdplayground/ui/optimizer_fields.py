@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QLineEdit, QSizePolicy, QSpinBox, QWidget,
 )
 
+from ..engine import limits
+
 INVALID_COLOR = "#e53935"  # a red legible on light and on dark backgrounds
 
 
@@ -215,29 +217,38 @@ class FieldSpec:
     low_open: bool = False
 
 
+def _hyper(key: str) -> tuple[float, float]:
+    return limits.HYPER[key].low, limits.HYPER[key].high
+
+
+def _schedule(key: str) -> tuple[float, float]:
+    return limits.SCHEDULE[key].low, limits.SCHEDULE[key].high
+
+
 HYPER_SPECS: dict[str, FieldSpec] = {
     "momentum": FieldSpec("fraction", "Share of the previous update carried into this one "
-                          "(0 = none, 0.9 = a heavy ball that keeps rolling)", 0.0, 0.9999, 0.05),
+                          "(0 = none, 0.9 = a heavy ball that keeps rolling)", *_hyper("momentum"), 0.05),
     "dampening": FieldSpec("fraction", "Share of each new gradient left out of the momentum "
-                           "(0 = add all of it)", 0.0, 1.0, 0.1),
+                           "(0 = add all of it)", *_hyper("dampening"), 0.1),
     "nesterov": FieldSpec("flag", "Look ahead: take the gradient where momentum is about to "
                           "carry the weights (needs momentum > 0 and dampening 0)"),
     "alpha": FieldSpec("fraction", "Memory of the running average of squared gradients "
-                       "(closer to 1 = longer memory)", 0.0, 1.0, 0.01),
-    "eps": FieldSpec("number", "A tiny number added to the divisor so it is never zero"),
+                       "(closer to 1 = longer memory)", *_hyper("alpha"), 0.01),
+    "eps": FieldSpec("number", "A tiny number added to the divisor so it is never zero", *_hyper("eps")),
     "centered": FieldSpec("flag", "Divide by the gradient's spread (variance) instead of its "
                           "mean square"),
     "betas": FieldSpec("pair", "Memories of the running averages: β1 of the gradient, β2 of its "
-                       "square (closer to 1 = longer memory)", 0.0, 0.9999, 0.01),
+                       "square (closer to 1 = longer memory)", *_hyper("betas"), 0.01),
     "amsgrad": FieldSpec("flag", "Keep the largest squared-gradient average seen so far, so "
                          "steps never grow back (AMSGrad)"),
-    "lr_decay": FieldSpec("number", "Shrinks the rate over time: lr / (1 + (t − 1) · lr_decay)"),
+    "lr_decay": FieldSpec("number", "Shrinks the rate over time: lr / (1 + (t − 1) · lr_decay)",
+                          *_hyper("lr_decay")),
     "initial_accumulator_value": FieldSpec("number", "Starting sum of squared gradients "
-                                           "(larger = smaller first steps)"),
+                                           "(larger = smaller first steps)", *_hyper("initial_accumulator_value")),
     "rho": FieldSpec("fraction", "Memory of the running averages of squared gradients and "
-                     "updates (closer to 1 = longer memory)", 0.0, 1.0, 0.01),
+                     "updates (closer to 1 = longer memory)", *_hyper("rho"), 0.01),
     "weight_decay": FieldSpec("number", "Pulls every weight toward zero at each update (an L2 "
-                              "penalty added to the gradient)"),
+                              "penalty added to the gradient)", *_hyper("weight_decay")),
 }
 
 # The settings each optimizer shows at first; the others wait behind "More settings" (a field
@@ -249,17 +260,17 @@ MAIN_HYPER: dict[str, tuple[str, ...]] = {
 }
 
 SCHEDULE_SPECS: dict[str, FieldSpec] = {
-    "step_size": FieldSpec("count", "Updates between two drops of the learning rate", 1, 10**7, 100),
+    "step_size": FieldSpec("count", "Updates between two drops of the learning rate", *_schedule("step_size"), 100),
     "gamma": FieldSpec("fraction", "Factor the learning rate is multiplied by (at each drop, or "
-                       "at every update for exponential decay)", 0.0001, 1.0, 0.01),
+                       "at every update for exponential decay)", *_schedule("gamma"), 0.01),
     "decay_rate": FieldSpec("number", "How fast the rate falls: lr / (1 + decay_rate · t / "
-                            "decay_steps)"),
+                            "decay_steps)", *_schedule("decay_rate")),
     "decay_steps": FieldSpec("count", "Updates over which the rate falls by decay_rate",
-                             1, 10**7, 100),
+                             *_schedule("decay_steps"), 100),
     "t_max": FieldSpec("count", "Updates for the rate to glide down to lr_min along half a "
-                       "cosine", 1, 10**7, 1000),
+                       "cosine", *_schedule("t_max"), 1000),
     "lr_min": FieldSpec("number", "The lowest learning rate, reached after t_max updates "
-                        "(at most lr)"),
+                        "(at most lr)", *_schedule("lr_min")),
 }
 
 
@@ -285,6 +296,7 @@ class SettingsForm(QObject):
         self._specs = specs
         self._form, self._anchor, self._label_width = form, anchor, label_width
         self._fields: dict[str, list[QWidget]] = {}
+        self._given: dict[str, tuple[Any, Any]] = {}  # per key: the value set, and what the field read back
         self._rows: dict[str, list[QWidget]] = {}  # per key, one widget per form row it takes
         self._folded: set[str] = set()
         anchor.installEventFilter(self)
@@ -298,7 +310,7 @@ class SettingsForm(QObject):
         for widgets in self._rows.values():
             for widget in widgets:
                 self._form.removeRow(widget)
-        self._rows, self._folded = {}, set()
+        self._rows, self._folded, self._given = {}, set(), {}
         self._fields = {key: self._make(key) for key in values}
         row = self._form.getWidgetPosition(self._anchor)[0] + 1
         for key, widgets in self._fields.items():
@@ -354,7 +366,18 @@ class SettingsForm(QObject):
 
     def values(self) -> dict[str, Any]:
         """Every setting as the engine wants it: float, int, bool, or a tuple for betas."""
-        return {key: self._read(key, widgets) for key, widgets in self._fields.items()}
+        out = {}
+        for key, widgets in self._fields.items():
+            value = self._read(key, widgets)
+            given, shown = self._given.get(key, (None, None))
+            # a field nobody touched gives back the exact value it was given, not the digits it
+            # shows (a file's 0.12345 stays 0.12345 when a neighbouring field is edited)
+            if shown is not None and len(widgets) == 2:
+                value = tuple(g if v == s else v for v, g, s in zip(value, given, shown))
+            elif shown is not None and value == shown:
+                value = given
+            out[key] = value
+        return out
 
     def set_values(self, values: Mapping[str, Any]) -> None:
         for key, value in values.items():
@@ -368,6 +391,7 @@ class SettingsForm(QObject):
                 else:
                     widget.setValue(v)
                 widget.blockSignals(False)
+            self._given[key] = (value, self._read(key, widgets))
             self.mark(key, None)
 
     def mark(self, key: str, message: str | None) -> None:

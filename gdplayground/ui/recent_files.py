@@ -31,7 +31,9 @@ class RecentFiles:
         value = self.settings.value(KEY, [])
         if isinstance(value, str):  # some back ends give a one-item list back as a string
             value = [value] if value else []
-        return [str(v) for v in value or []][:MAX_RECENT]
+        if not isinstance(value, (list, tuple)):  # a settings file edited by hand: forget it
+            return []
+        return [v for v in value if isinstance(v, str) and v][:MAX_RECENT]
 
     def _store(self, paths: list[str]) -> None:
         paths = paths[:MAX_RECENT]

@@ -11,7 +11,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction
 
 from ..engine.config import RunConfig
-from ..experiment import CUSTOM, ExperimentError, config_from_text, config_to_json
+from ..experiment import CUSTOM, ExperimentError, check_config, config_from_text, config_to_json
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -20,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # settings key (under view/) of each view option, in the order of view_actions()
 VIEW_OPTIONS = ("log_scale", "show_test", "discretize", "colorblind", "dark")
+CONFIG_KEY = "run/config"
 
 
 def view_actions(window: MainWindow) -> tuple[QAction, ...]:
@@ -28,19 +29,35 @@ def view_actions(window: MainWindow) -> tuple[QAction, ...]:
 
 
 def remembered_config(settings: QSettings | None) -> RunConfig | None:
-    """The configuration of the last session, or None (nothing remembered, or not readable)."""
-    if settings is None:
-        return None
-    text = settings.value("run/config")
+    """The configuration of the last session, or None (nothing remembered, or not usable)."""
+    return read_remembered(settings)[0]
+
+
+def read_remembered(settings: QSettings | None) -> tuple[RunConfig | None, str | None]:
+    """The last session's configuration, checked as an opened file is (it builds a run and
+    fits the window), or None and the reason in one sentence (None when nothing is remembered).
+    A settings file edited by hand or written by another version must not stop the app."""
+    text = settings.value(CONFIG_KEY) if settings is not None else None
     if not text:
-        return None
+        return None, None
     try:
         config = config_from_text(str(text))
-    except (ExperimentError, ValueError) as exc:
-        log.warning("ignoring the remembered configuration: %s", exc)
-        return None
-    # drawn or imported points live in experiment files, not in the settings
-    return config.replace(dataset=RunConfig().dataset) if config.dataset == CUSTOM else config
+        # drawn or imported points live in experiment files, not in the settings
+        if config.dataset == CUSTOM:
+            config = config.replace(dataset=RunConfig().dataset)
+        check_config(config, window=True)
+    except (ExperimentError, ValueError, TypeError) as exc:
+        return None, str(exc)
+    return config, None
+
+
+def _note_unusable_settings(window: MainWindow) -> None:
+    _, reason = read_remembered(window.settings)
+    if reason is None:
+        return
+    log.warning("ignoring the remembered configuration: %s", reason)
+    window.settings.remove(CONFIG_KEY)  # said once; the next close remembers a good one
+    window.statusBar().showMessage(f"The settings remembered from last time were not used ({reason}).")
 
 
 def restore_window(window: MainWindow) -> bool:
@@ -53,6 +70,7 @@ def restore_window(window: MainWindow) -> bool:
         action.toggled.emit(values[key])  # apply even when the value is the default
     if s is None:
         return False
+    _note_unusable_settings(window)
     _restore_speed(window, s.value("run/speed"))
     geometry = s.value("window/geometry")
     if isinstance(geometry, QByteArray) and not geometry.isEmpty():
@@ -87,7 +105,7 @@ def save_window(window: MainWindow) -> None:
     s.setValue("window/geometry", window.saveGeometry())
     s.setValue("window/state", window.saveState())
     s.setValue("window/splitter", window.splitter.saveState())
-    s.setValue("run/config", config_to_json(window.controller.config))
+    s.setValue(CONFIG_KEY, config_to_json(window.controller.config))
     speed = window.controller.speed
     s.setValue("run/speed", "inf" if math.isinf(speed) else speed)
     for key, action in zip(VIEW_OPTIONS, view_actions(window)):

@@ -183,7 +183,7 @@ DELETE = KeyError
     (_with("version", "1"), "version: expected a whole number"),
     (_with("config", DELETE), "config: missing"),
     (_with("config.lr", "fast"), "config.lr: expected a finite number"),
-    (_with("config.hidden", [2, 100000]), "config.hidden: each layer needs 1 to 256"),
+    (_with("config.hidden", [2, 100000]), "config: hidden layer 2 must have 1 to 4,096 neurons (a wider one would not fit in memory), not 100000"),
     (_with("config.optimizer", "sgdx"), "config: unknown optimizer 'sgdx'"),
     (_with("config.dataset", "spiral"), 'data: points are given but config.dataset is \'spiral\''),
     (_with("data", None), 'data: missing; config.dataset "custom" needs the points'),

@@ -8,11 +8,11 @@ from PySide6.QtGui import QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSizePolicy, QStyle, QStyleOptionComboBox, QStylePainter,
                                QToolButton, QVBoxLayout, QWidget)
 
-from ...engine import activations
+from ...engine import activations, limits
 from . import naming
 
-MAX_NEURONS = 32
-MAX_LAYERS = 8
+MAX_NEURONS = limits.WINDOW_NEURONS  # files with a bigger network are refused with this limit
+MAX_LAYERS = limits.WINDOW_LAYERS
 
 
 def _button(text: str, tip: str, name: str) -> QToolButton:
