@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .cli import _Parser, _names, _progress, _setting, config_from_args, train_parser
+from .cli import _Parser, _names, _positive, _progress, _setting, config_from_args, train_parser
 from .engine import optimizers
 from .engine.config import RunConfig
 from .experiment import ExperimentError
@@ -278,7 +278,7 @@ def lr_find_parser() -> _Parser:
     from .engine.lab.range_test import HIGHEST, LOWEST, UPDATES
 
     p = _network_parser("lr-find", "The learning-rate range test from the run's starting weights.")
-    p.add_argument("--steps", type=int, default=UPDATES, help=f"updates in the sweep, one rate each (default {UPDATES})")
+    p.add_argument("--steps", type=_positive, default=UPDATES, help=f"updates in the sweep, one rate each (default {UPDATES})")
     p.add_argument("--min-lr", type=float, default=LOWEST, help=f"first rate (default {LOWEST:g})")
     p.add_argument("--max-lr", type=float, default=HIGHEST, help=f"last rate (default {HIGHEST:g})")
     return p
@@ -318,7 +318,7 @@ def phase_map_parser() -> _Parser:
     p = _network_parser("phase-map", "A grid of short runs over learning rate and momentum, by final loss.")
     p.add_argument("--lr", type=_span, default=(1e-3, 1.0, 7), metavar="LO:HI:N", help="N rates from LO to HI, log-spaced")
     p.add_argument("--momentum", type=_span, default=(0.0, 0.9, 4), metavar="LO:HI:N", help="N momenta from LO to HI, evenly spaced")
-    p.add_argument("--steps", type=int, default=100, help="updates per cell (default 100)")
+    p.add_argument("--steps", type=_positive, default=100, help="updates per cell (default 100)")
     p.add_argument("--surface", choices=NAMES, help="map a ball on this 2-D surface instead of the network")
     p.add_argument("--start", type=_point, metavar="X,Y", help="with --surface: the start point")
     return p
@@ -340,8 +340,6 @@ def phase_map_main(argv: Sequence[str]) -> int:
         parser.error(f"--lr: rates must be > 0, not {lr_lo:g}")
     if m_lo < 0:
         parser.error(f"--momentum: momentum must be >= 0, not {m_lo:g}")
-    if args.steps < 1:
-        parser.error(f"--steps must be >= 1, not {args.steps}")
     lrs, momenta = _grid(lr_lo, lr_hi, lr_n, True), _grid(m_lo, m_hi, m_n, False)
     optimizer = args.optimizer or "momentum"
     lr_given, args.lr = args.lr, None  # the grid replaces train's single rate
@@ -371,4 +369,8 @@ def phase_map_main(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str]) -> int:
     """Dispatch ``argv`` (starting with the command's name)."""
     commands = {"surface": surface_main, "race": race_main, "lr-find": lr_find_main, "phase-map": phase_map_main}
-    return commands[argv[0]](argv[1:])
+    try:
+        return commands[argv[0]](argv[1:])
+    except MemoryError:  # K networks at once need K times the memory of one
+        sys.stderr.write(f"gdplayground {argv[0]}: error: out of memory; use a smaller network, fewer points or fewer runs\n")
+        return 2

@@ -106,6 +106,8 @@ def test_phase_map_on_the_bowl(capsys):
     (["lr-find", "--points", "10"], "points"),
     (["phase-map", "--lr", "1:x"], "LO:HI:N"),
     (["phase-map", "--lr", "0:1:3"], "> 0"),
+    (["phase-map", "--steps", "0"], "≥ 1"),
+    (["lr-find", "--steps", "x"], "whole number"),
     (["phase-map", "--optimizer", "adam"], "momentum"),
     (["phase-map", "--optimizer", "nesterov", "--momentum", "0:0.9:2"], "nesterov"),
 ])
@@ -114,6 +116,18 @@ def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
         main(argv)
     err = capsys.readouterr().err.strip()
     assert exc.value.code == 2 and words in err and len(err.splitlines()) == 1
+
+
+def test_running_out_of_memory_is_one_line_and_exit_2(capsys, monkeypatch):
+    from gdplayground.engine.lab import many_runs
+
+    def too_big(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(many_runs.ManyRuns, "train", too_big)
+    assert main(["phase-map", "--steps", "3"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "out of memory" in err and len(err.splitlines()) == 1
 
 
 def test_a_subprocess_prints_one_json_line():
